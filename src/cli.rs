@@ -1,0 +1,106 @@
+//! Command-line arguments (clap derive types only; they never leave `cli` and `app`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use prospect::templates::Engine;
+use prospect::templates::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prospect",
+    version,
+    about = "Find importers and distributors abroad: search queries, grading, a lead sheet.",
+    long_about = "Turns a short plan (what we sell, to which countries, which buyers) into the search \
+                  queries experienced export sales people use to find importers and distributors."
+)]
+pub struct Cli {
+    /// Print no progress or notes on stderr (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented example plan to start from.
+    Init(InitArgs),
+    /// Validate a plan and show its effective settings and how many queries each method yields.
+    Check(CheckArgs),
+    /// Print the search queries a plan expands to.
+    Queries(QueriesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the plan.
+    #[arg(default_value = "plan.yaml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// A folder of extra templates (`*.yaml`, and `lang/*.yaml` for language data) that add to
+    /// or override the built-in ones by id.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Count queries for this engine.
+    #[arg(long, default_value = "google", value_parser = parse_engine)]
+    pub engine: Engine,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QueriesArgs {
+    /// The plan file (not needed with --list-methods).
+    #[arg(required_unless_present = "list_methods")]
+    pub plan: Option<PathBuf>,
+    /// Only this method (template id); repeatable.
+    #[arg(long = "method", value_name = "ID")]
+    pub methods: Vec<String>,
+    /// Only this country (ISO code or region of the plan); repeatable.
+    #[arg(long = "country", value_name = "CC")]
+    pub countries: Vec<String>,
+    /// The engine the links open and whose query limits apply.
+    #[arg(long, default_value = "google", value_parser = parse_engine)]
+    pub engine: Engine,
+    /// txt (one query per line), csv, jsonl or html (a checklist page). Default: from the
+    /// extension of -o, else txt.
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Keep at most N queries, the most productive methods first.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The year for {year} (default: this year).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Print the catalogue of methods (id, seed method, description, notes) and exit.
+    #[arg(long)]
+    pub list_methods: bool,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
+}
+
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    s.parse()
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}

@@ -1,0 +1,10 @@
+//! prospect: find importers and distributors abroad — plan, queries, harvest, grade, lead sheet.
+//!
+//! The library holds all the logic; `main.rs` and `app/` are a thin command-line layer on top.
+
+pub mod diag;
+pub mod fsx;
+pub mod plan;
+pub mod templates;
+
+pub use diag::{Diagnostic, Diagnostics};

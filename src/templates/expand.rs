@@ -1,0 +1,544 @@
+//! Expansion: plan × templates × countries × languages → deduplicated queries that fit the engine.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::{Catalog, Engine, Filter, Segment, Template, Var};
+use crate::plan::{Methods, Plan};
+
+/// One query, ready to paste.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Template id.
+    pub method: String,
+    pub text: String,
+    /// ISO 3166-1 alpha-2 code of the target country.
+    pub country: String,
+    /// ISO 639-1 code of the query's language.
+    pub language: String,
+}
+
+/// What to expand.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub engine: Engine,
+    /// Only these template ids (on top of the plan's `methods`); empty = no filter.
+    pub methods: Vec<String>,
+    /// Only these countries (codes); empty = the plan's countries.
+    pub countries: Vec<String>,
+    /// Keep at most this many queries, the most productive methods first.
+    pub max: Option<usize>,
+    /// The value of `{year}`.
+    pub year: i32,
+}
+
+/// The queries and what happened on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Expansion {
+    pub queries: Vec<Query>,
+    /// Queries too long for the engine that were split into several.
+    pub split: usize,
+    /// Queries too long for the engine that could not be split and were left out.
+    pub dropped: usize,
+    /// Queries cut by `--max`.
+    pub cut_by_max: usize,
+    /// Per template id: why it produced nothing (missing plan data, or not on this engine).
+    pub silent: BTreeMap<String, String>,
+}
+
+/// Expands the plan's selected templates.
+pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
+    let mut out = Expansion::default();
+    let countries: Vec<&str> = plan
+        .countries
+        .iter()
+        .map(String::as_str)
+        .filter(|c| opts.countries.is_empty() || opts.countries.iter().any(|o| o == c))
+        .collect();
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
+    let mut key = String::new();
+    for template in selected(plan, catalog, &opts.methods) {
+        if !template.works_on(opts.engine) {
+            out.silent.insert(
+                template.id.clone(),
+                format!("does not work on {}", opts.engine),
+            );
+            continue;
+        }
+        let before = out.queries.len();
+        let mut missing: BTreeSet<&'static str> = BTreeSet::new();
+        for (ci, code) in countries.iter().enumerate() {
+            let Some(country) = catalog.lang.countries.get(*code) else {
+                continue;
+            };
+            for pattern in &template.patterns {
+                let langs: Vec<&str> = if pattern.is_local() {
+                    let mut l: Vec<&str> = country
+                        .languages
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|l| *l != "en")
+                        .collect();
+                    l.dedup();
+                    l
+                } else {
+                    vec!["en"]
+                };
+                for lang in langs {
+                    let ctx = Ctx {
+                        plan,
+                        catalog,
+                        country_code: code,
+                        lang,
+                        year: opts.year,
+                    };
+                    let mut emit = |text: String, split: bool| {
+                        normalise_key(&text, &mut key);
+                        if seen.insert((ci, key.clone())) {
+                            out.queries.push(Query {
+                                method: template.id.clone(),
+                                text,
+                                country: (*code).to_string(),
+                                language: lang.to_string(),
+                            });
+                        }
+                        if split {
+                            out.split += 1;
+                        }
+                    };
+                    match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut emit) {
+                        Ok(dropped) => out.dropped += dropped,
+                        Err(var) => {
+                            missing.insert(var.source());
+                        }
+                    }
+                }
+            }
+        }
+        if out.queries.len() == before {
+            let reason = if missing.is_empty() {
+                "no query for these countries' languages".to_string()
+            } else {
+                format!(
+                    "needs {} in the plan",
+                    missing.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
+            out.silent.insert(template.id.clone(), reason);
+        }
+    }
+    if let Some(max) = opts.max
+        && out.queries.len() > max
+    {
+        out.cut_by_max = out.queries.len() - max;
+        out.queries = keep_most_productive(std::mem::take(&mut out.queries), catalog, max);
+    }
+    out
+}
+
+/// The plan's methods (and the `--method` filter), in catalogue order.
+pub fn selected<'c>(plan: &Plan, catalog: &'c Catalog, only: &[String]) -> Vec<&'c Template> {
+    catalog
+        .templates
+        .iter()
+        .filter(|t| match &plan.methods {
+            Methods::All => true,
+            Methods::Only(ids) => ids.iter().any(|id| id.value == t.id),
+        })
+        .filter(|t| only.is_empty() || only.contains(&t.id))
+        .collect()
+}
+
+/// Lower-case, single-spaced text: the deduplication key.
+fn normalise_key(text: &str, key: &mut String) {
+    key.clear();
+    for word in text.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars() {
+            key.extend(c.to_lowercase());
+        }
+    }
+}
+
+struct Ctx<'a> {
+    plan: &'a Plan,
+    catalog: &'a Catalog,
+    country_code: &'a str,
+    lang: &'a str,
+    year: i32,
+}
+
+impl Ctx<'_> {
+    /// The values of `var` in this context, deduplicated case-insensitively.
+    fn values(&self, var: Var) -> Vec<String> {
+        let plan = self.plan;
+        let lang = &self.catalog.lang;
+        let raw: Vec<String> = match var {
+            Var::Product => plan
+                .products
+                .iter()
+                .flat_map(|p| p.terms())
+                .map(str::to_string)
+                .collect(),
+            Var::ProductLocal => plan
+                .products
+                .iter()
+                .flat_map(|p| p.names.get(self.lang).into_iter().flatten())
+                .cloned()
+                .collect(),
+            Var::CustomerType | Var::CustomerTypeLocal => {
+                let l = if var == Var::CustomerType {
+                    "en"
+                } else {
+                    self.lang
+                };
+                plan.customer_types
+                    .iter()
+                    .flat_map(|k| lang.customer_words(k, l))
+                    .cloned()
+                    .collect()
+            }
+            Var::Country | Var::CountryLocal => {
+                let l = if var == Var::Country { "en" } else { self.lang };
+                lang.countries
+                    .get(self.country_code)
+                    .and_then(|c| c.name_in(l))
+                    .map(|n| vec![n.to_string()])
+                    .unwrap_or_default()
+            }
+            Var::Related => plan.related_products.clone(),
+            Var::Industry => plan.industry.clone(),
+            Var::Buyer => plan.big_buyers.iter().map(|b| b.name.clone()).collect(),
+            Var::BuyerDomain => plan
+                .big_buyers
+                .iter()
+                .filter_map(|b| b.domain.clone())
+                .collect(),
+            Var::Filetype => plan.filetypes.clone(),
+            Var::Year => vec![self.year.to_string()],
+            Var::HsCode => plan.hs_codes.clone(),
+        };
+        let mut seen = HashSet::new();
+        raw.into_iter()
+            .map(|v| v.replace('"', "").trim().to_string())
+            .filter(|v| !v.is_empty() && seen.insert(v.to_lowercase()))
+            .collect()
+    }
+
+    /// Big buyers as (name, domain) pairs, for patterns that use both.
+    fn buyer_pairs(&self) -> Vec<(String, String)> {
+        self.plan
+            .big_buyers
+            .iter()
+            .filter_map(|b| b.domain.clone().map(|d| (b.name.clone(), d)))
+            .collect()
+    }
+}
+
+/// A piece of a query before it is fitted to an engine.
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    Or(Vec<String>),
+}
+
+/// Variables that move together: one value row per step (`{buyer}` with its `{buyer_domain}`).
+struct Axis {
+    vars: Vec<Var>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Expands one pattern in one context; calls `emit(text, was_split)` per query.
+/// Returns the number of queries dropped as too long, or the first variable without values.
+fn expand_pattern(
+    segments: &[Segment],
+    ctx: &Ctx,
+    engine: Engine,
+    emit: &mut dyn FnMut(String, bool),
+) -> Result<usize, Var> {
+    let uses = |v: Var| {
+        segments
+            .iter()
+            .any(|s| matches!(s, Segment::Var(x, f) if *x == v && *f != Filter::Or))
+    };
+    let mut axes: Vec<Axis> = Vec::new();
+    let mut groups: BTreeMap<Var, Vec<String>> = BTreeMap::new();
+    if uses(Var::Buyer) && uses(Var::BuyerDomain) {
+        let rows: Vec<Vec<String>> = ctx
+            .buyer_pairs()
+            .into_iter()
+            .map(|(n, d)| vec![n, d])
+            .collect();
+        if rows.is_empty() {
+            return Err(Var::BuyerDomain);
+        }
+        axes.push(Axis {
+            vars: vec![Var::Buyer, Var::BuyerDomain],
+            rows,
+        });
+    }
+    for seg in segments {
+        let Segment::Var(var, filter) = seg else {
+            continue;
+        };
+        if *filter == Filter::Or {
+            if !groups.contains_key(var) {
+                let values = ctx.values(*var);
+                if values.is_empty() {
+                    return Err(*var);
+                }
+                groups.insert(*var, values);
+            }
+        } else if !axes.iter().any(|a| a.vars.contains(var)) {
+            let values = ctx.values(*var);
+            if values.is_empty() {
+                return Err(*var);
+            }
+            axes.push(Axis {
+                vars: vec![*var],
+                rows: values.into_iter().map(|v| vec![v]).collect(),
+            });
+        }
+    }
+    let mut dropped = 0;
+    let mut index = vec![0usize; axes.len()];
+    loop {
+        let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
+        for seg in segments {
+            match seg {
+                Segment::Text(t) => push_text(&mut parts, t),
+                Segment::Var(var, Filter::Or) => {
+                    let items: Vec<String> =
+                        groups[var].iter().map(|v| quote_multiword(v)).collect();
+                    if items.len() == 1 {
+                        push_text(&mut parts, &items[0]);
+                    } else {
+                        parts.push(Part::Or(items));
+                    }
+                }
+                Segment::Var(var, filter) => {
+                    let (ai, vi) = axes
+                        .iter()
+                        .enumerate()
+                        .find_map(|(ai, a)| a.vars.iter().position(|v| v == var).map(|vi| (ai, vi)))
+                        .expect("every plain variable has an axis");
+                    let value = &axes[ai].rows[index[ai]][vi];
+                    match filter {
+                        Filter::Quote => push_text(&mut parts, &quote_multiword(value)),
+                        Filter::Slug => push_text(&mut parts, &slug(value)),
+                        Filter::Plain | Filter::Or => push_text(&mut parts, value),
+                    }
+                }
+            }
+        }
+        dropped += fit(parts, engine, false, emit);
+        // Next combination (odometer over the axes).
+        let mut i = axes.len();
+        loop {
+            if i == 0 {
+                return Ok(dropped);
+            }
+            i -= 1;
+            index[i] += 1;
+            if index[i] < axes[i].rows.len() {
+                break;
+            }
+            index[i] = 0;
+        }
+    }
+}
+
+fn push_text(parts: &mut Vec<Part>, t: &str) {
+    if let Some(Part::Text(last)) = parts.last_mut() {
+        last.push_str(t);
+    } else {
+        parts.push(Part::Text(t.to_string()));
+    }
+}
+
+fn quote_multiword(v: &str) -> String {
+    if v.contains(char::is_whitespace) {
+        format!("\"{v}\"")
+    } else {
+        v.to_string()
+    }
+}
+
+fn slug(v: &str) -> String {
+    v.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn render(parts: &[Part]) -> String {
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Text(t) => s.push_str(t),
+            Part::Or(items) => {
+                s.push('(');
+                s.push_str(&items.join(" OR "));
+                s.push(')');
+            }
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Emits the query if the engine reads it whole; otherwise splits its largest OR group in
+/// halves (recursively) or, when nothing can be split, drops it. Returns the number dropped.
+fn fit(parts: Vec<Part>, engine: Engine, split: bool, emit: &mut dyn FnMut(String, bool)) -> usize {
+    let text = render(&parts);
+    if engine.fits(&text) {
+        emit(text, split);
+        return 0;
+    }
+    let largest = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Part::Or(items) if items.len() > 1 => Some((i, items.len())),
+            _ => None,
+        })
+        .max_by_key(|(_, n)| *n);
+    let Some((i, n)) = largest else {
+        return 1;
+    };
+    let Part::Or(items) = &parts[i] else { return 1 };
+    let (left, right) = items.split_at(n / 2);
+    let half = |items: &[String]| {
+        let mut p = parts.clone();
+        p[i] = if items.len() == 1 {
+            Part::Text(items[0].clone())
+        } else {
+            Part::Or(items.to_vec())
+        };
+        p
+    };
+    let (l, r) = (half(left), half(right));
+    fit(l, engine, true, emit) + fit(r, engine, true, emit)
+}
+
+/// `--max`: takes queries round-robin over methods in rank order (and over countries within a
+/// method), so a small budget still covers the best methods and every country; the kept
+/// queries stay in catalogue order.
+fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> Vec<Query> {
+    let rank = |id: &str| catalog.get(id).map_or(u32::MAX, |t| t.rank);
+    // method → country → positions, in order of first appearance.
+    type ByCountry = Vec<(String, Vec<usize>)>;
+    let mut by_method: Vec<(String, ByCountry)> = Vec::new();
+    for (i, q) in queries.iter().enumerate() {
+        let m = match by_method.iter().position(|(id, _)| *id == q.method) {
+            Some(m) => m,
+            None => {
+                by_method.push((q.method.clone(), Vec::new()));
+                by_method.len() - 1
+            }
+        };
+        let countries = &mut by_method[m].1;
+        match countries.iter_mut().find(|(c, _)| *c == q.country) {
+            Some((_, list)) => list.push(i),
+            None => countries.push((q.country.clone(), vec![i])),
+        }
+    }
+    // Each method's queries interleaved over its countries.
+    let mut streams: Vec<(u32, Vec<usize>)> = by_method
+        .into_iter()
+        .map(|(id, countries)| {
+            let longest = countries.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+            let mut order = Vec::new();
+            for k in 0..longest {
+                for (_, list) in &countries {
+                    if let Some(&i) = list.get(k) {
+                        order.push(i);
+                    }
+                }
+            }
+            (rank(&id), order)
+        })
+        .collect();
+    streams.sort_by_key(|(r, _)| *r);
+    let mut keep = vec![false; queries.len()];
+    let mut taken = 0;
+    let mut round = 0;
+    while taken < max {
+        let mut any = false;
+        for (_, order) in &streams {
+            if taken == max {
+                break;
+            }
+            if let Some(&i) = order.get(round) {
+                keep[i] = true;
+                taken += 1;
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+        round += 1;
+    }
+    queries
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(q, k)| k.then_some(q))
+        .collect()
+}
+
+/// The current calendar year (UTC), for `{year}`.
+pub fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    year_of_unix_days((secs / 86_400) as i64)
+}
+
+/// Civil year of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn year_of_unix_days(days: i64) -> i32 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2)) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_day_counts() {
+        assert_eq!(year_of_unix_days(0), 1970);
+        assert_eq!(year_of_unix_days(20_454), 2026); // 2026-01-01
+        assert_eq!(year_of_unix_days(20_453), 2025); // 2025-12-31
+        assert_eq!(year_of_unix_days(11_016), 2000); // 2000-02-29
+    }
+
+    #[test]
+    fn long_or_groups_are_split_for_bing() {
+        let items: Vec<String> = (0..12).map(|i| format!("w{i}")).collect();
+        let parts = vec![Part::Text("lamp ".into()), Part::Or(items)];
+        let mut got = Vec::new();
+        let dropped = fit(parts, Engine::Bing, false, &mut |t, split| {
+            got.push((t, split))
+        });
+        assert_eq!(dropped, 0);
+        assert!(got.len() > 1);
+        assert!(got.iter().all(|(t, split)| Engine::Bing.fits(t) && *split));
+        let words: usize = got.iter().map(|(t, _)| t.matches('w').count()).sum();
+        assert_eq!(words, 12, "every alternative survives the split: {got:?}");
+    }
+
+    #[test]
+    fn unsplittable_long_query_is_dropped() {
+        let parts = vec![Part::Text("a b c d e f g h i j k l".into())];
+        let mut got = Vec::new();
+        assert_eq!(fit(parts, Engine::Bing, false, &mut |t, _| got.push(t)), 1);
+        assert!(got.is_empty());
+    }
+}
