@@ -91,7 +91,7 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
                         lang,
                         year: opts.year,
                     };
-                    let mut emit = |text: String, split: bool| {
+                    let mut emit = |text: String| {
                         normalise_key(&text, &mut key);
                         if seen.insert((ci, key.clone())) {
                             out.queries.push(Query {
@@ -101,12 +101,12 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
                                 language: lang.to_string(),
                             });
                         }
-                        if split {
-                            out.split += 1;
-                        }
                     };
                     match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut emit) {
-                        Ok(dropped) => out.dropped += dropped,
+                        Ok(fitted) => {
+                            out.split += fitted.split;
+                            out.dropped += fitted.dropped;
+                        }
                         Err(var) => {
                             missing.insert(var.source());
                         }
@@ -249,14 +249,21 @@ struct Axis {
     rows: Vec<Vec<String>>,
 }
 
-/// Expands one pattern in one context; calls `emit(text, was_split)` per query.
-/// Returns the number of queries dropped as too long, or the first variable without values.
+/// How many drafted queries had to be split or dropped to fit the engine.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fitted {
+    split: usize,
+    dropped: usize,
+}
+
+/// Expands one pattern in one context; calls `emit(text)` per query.
+/// Returns what had to be split or dropped, or the first variable without values.
 fn expand_pattern(
     segments: &[Segment],
     ctx: &Ctx,
     engine: Engine,
-    emit: &mut dyn FnMut(String, bool),
-) -> Result<usize, Var> {
+    emit: &mut dyn FnMut(String),
+) -> Result<Fitted, Var> {
     let uses = |v: Var| {
         segments
             .iter()
@@ -301,7 +308,7 @@ fn expand_pattern(
             });
         }
     }
-    let mut dropped = 0;
+    let mut fitted = Fitted::default();
     let mut index = vec![0usize; axes.len()];
     loop {
         let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
@@ -332,12 +339,19 @@ fn expand_pattern(
                 }
             }
         }
-        dropped += fit(parts, engine, false, emit);
+        let mut pieces = 0;
+        fitted.dropped += fit(parts, engine, &mut |text| {
+            pieces += 1;
+            emit(text);
+        });
+        if pieces > 1 {
+            fitted.split += 1;
+        }
         // Next combination (odometer over the axes).
         let mut i = axes.len();
         loop {
             if i == 0 {
-                return Ok(dropped);
+                return Ok(fitted);
             }
             i -= 1;
             index[i] += 1;
@@ -389,10 +403,10 @@ fn render(parts: &[Part]) -> String {
 
 /// Emits the query if the engine reads it whole; otherwise splits its largest OR group in
 /// halves (recursively) or, when nothing can be split, drops it. Returns the number dropped.
-fn fit(parts: Vec<Part>, engine: Engine, split: bool, emit: &mut dyn FnMut(String, bool)) -> usize {
+fn fit(parts: Vec<Part>, engine: Engine, emit: &mut dyn FnMut(String)) -> usize {
     let text = render(&parts);
     if engine.fits(&text) {
-        emit(text, split);
+        emit(text);
         return 0;
     }
     let largest = parts
@@ -418,12 +432,14 @@ fn fit(parts: Vec<Part>, engine: Engine, split: bool, emit: &mut dyn FnMut(Strin
         p
     };
     let (l, r) = (half(left), half(right));
-    fit(l, engine, true, emit) + fit(r, engine, true, emit)
+    fit(l, engine, emit) + fit(r, engine, emit)
 }
 
-/// `--max`: takes queries round-robin over methods in rank order (and over countries within a
-/// method), so a small budget still covers the best methods and every country; the kept
-/// queries stay in catalogue order.
+/// `--max`: shares the budget among methods by productivity — the method ranked k-th gets a
+/// weight of 1/k, and the queries go out one by one by the D'Hondt rule (highest weight ÷
+/// (taken + 1) next) — and, within a method, round-robin over countries. So a small budget goes
+/// mostly to the best methods, still covers every country, and the kept queries stay in
+/// catalogue order.
 fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> Vec<Query> {
     let rank = |id: &str| catalog.get(id).map_or(u32::MAX, |t| t.rank);
     // method → country → positions, in order of first appearance.
@@ -443,7 +459,7 @@ fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> V
             None => countries.push((q.country.clone(), vec![i])),
         }
     }
-    // Each method's queries interleaved over its countries.
+    // Each method's queries interleaved over its countries, best-ranked method first.
     let mut streams: Vec<(u32, Vec<usize>)> = by_method
         .into_iter()
         .map(|(id, countries)| {
@@ -460,25 +476,16 @@ fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> V
         })
         .collect();
     streams.sort_by_key(|(r, _)| *r);
+    let mut taken = vec![0usize; streams.len()];
     let mut keep = vec![false; queries.len()];
-    let mut taken = 0;
-    let mut round = 0;
-    while taken < max {
-        let mut any = false;
-        for (_, order) in &streams {
-            if taken == max {
-                break;
-            }
-            if let Some(&i) = order.get(round) {
-                keep[i] = true;
-                taken += 1;
-                any = true;
-            }
-        }
-        if !any {
-            break;
-        }
-        round += 1;
+    for _ in 0..max {
+        // D'Hondt: weight 1/(k+1) for the k-th method, divided by (taken + 1).
+        let next = (0..streams.len())
+            .filter(|&m| taken[m] < streams[m].1.len())
+            .min_by_key(|&m| (m + 1) * (taken[m] + 1));
+        let Some(m) = next else { break };
+        keep[streams[m].1[taken[m]]] = true;
+        taken[m] += 1;
     }
     queries
         .into_iter()
@@ -538,7 +545,7 @@ mod tests {
     fn unsplittable_long_query_is_dropped() {
         let parts = vec![Part::Text("a b c d e f g h i j k l".into())];
         let mut got = Vec::new();
-        assert_eq!(fit(parts, Engine::Bing, false, &mut |t, _| got.push(t)), 1);
+        assert_eq!(fit(parts, Engine::Bing, &mut |t| got.push(t)), 1);
         assert!(got.is_empty());
     }
 }

@@ -4,8 +4,16 @@ use crate::util::{fixture, prospect, stderr};
 
 /// (fixture, `file:line:col: field` prefix, words the message or hint must contain)
 const CASES: &[(&str, &str, &[&str])] = &[
-    ("unknown-key.yaml", "unknown-key.yaml:6:1: colour:", &["unknown field `colour`"]),
-    ("misspelt-key.yaml", "misspelt-key.yaml:3:1: prodcts:", &["did you mean `products`?"]),
+    (
+        "unknown-key.yaml",
+        "unknown-key.yaml:6:1: colour:",
+        &["unknown field `colour`"],
+    ),
+    (
+        "misspelt-key.yaml",
+        "misspelt-key.yaml:3:1: prodcts:",
+        &["did you mean `products`?"],
+    ),
     (
         "misspelt-nested-key.yaml",
         "misspelt-nested-key.yaml:6:5: products[1].synonym:",
@@ -16,7 +24,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "wrong-type.yaml:7:16: fetch.concurrency:",
         &["expected a whole number, found `many`"],
     ),
-    ("empty-products.yaml", "empty-products.yaml:3:11: products:", &["lists no product"]),
+    (
+        "empty-products.yaml",
+        "empty-products.yaml:3:11: products:",
+        &["lists no product"],
+    ),
     (
         "duplicate-product.yaml",
         "duplicate-product.yaml:6:11: products[2].name:",
@@ -27,7 +39,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "unknown-country.yaml:5:21: countries[2]:",
         &["`GX` is not an ISO 3166-1 country code", "DACH"],
     ),
-    ("country-name.yaml", "country-name.yaml:6:5: countries[0]:", &["write the code `DE` for Germany"]),
+    (
+        "country-name.yaml",
+        "country-name.yaml:6:5: countries[0]:",
+        &["write the code `DE` for Germany"],
+    ),
     (
         "unknown-region.yaml",
         "unknown-region.yaml:5:13: countries[0]:",
@@ -51,7 +67,10 @@ const CASES: &[(&str, &str, &[&str])] = &[
     (
         "unknown-method.yaml",
         "unknown-method.yaml:8:5: methods[1]:",
-        &["`quoted-phrases` is not a method", "did you mean `quoted-phrase`?"],
+        &[
+            "`quoted-phrases` is not a method",
+            "did you mean `quoted-phrase`?",
+        ],
     ),
     (
         "unknown-customer-type.yaml",
@@ -68,11 +87,27 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "bad-backend.yaml:7:12: search.backend:",
         &["unknown variant `searx`", "did you mean `searxng`?"],
     ),
-    ("bad-hs-code.yaml", "bad-hs-code.yaml:6:12: hs_codes[0]:", &["`85AB.52` is not an HS code"]),
-    ("missing-countries.yaml", "missing-countries.yaml:3:1:", &["missing field `countries`"]),
+    (
+        "bad-hs-code.yaml",
+        "bad-hs-code.yaml:6:12: hs_codes[0]:",
+        &["`85AB.52` is not an HS code"],
+    ),
+    (
+        "missing-countries.yaml",
+        "missing-countries.yaml:3:1:",
+        &["missing field `countries`"],
+    ),
     ("empty.yaml", "empty.yaml:1:1:", &["the file is empty"]),
-    ("tabs.yaml", "tabs.yaml:4:1:", &["tab", "indents with spaces only"]),
-    ("not-utf8.yaml", "not-utf8.yaml:4:14:", &["byte 0xE9 is not UTF-8", "UTF-8"]),
+    (
+        "tabs.yaml",
+        "tabs.yaml:4:1:",
+        &["tab", "indents with spaces only"],
+    ),
+    (
+        "not-utf8.yaml",
+        "not-utf8.yaml:4:14:",
+        &["byte 0xE9 is not UTF-8", "UTF-8"],
+    ),
 ];
 
 #[test]
@@ -89,7 +124,10 @@ fn every_broken_plan_exits_2_with_position_and_field() {
                 "{command} {file}: expected `{prefix}` in:\n{err}"
             );
             for w in *words {
-                assert!(err.contains(w), "{command} {file}: expected `{w}` in:\n{err}");
+                assert!(
+                    err.contains(w),
+                    "{command} {file}: expected `{w}` in:\n{err}"
+                );
             }
         }
     }
@@ -98,11 +136,18 @@ fn every_broken_plan_exits_2_with_position_and_field() {
 #[test]
 fn template_with_unknown_variable_names_its_file_and_pattern() {
     let dir = "fixtures/plans/template-unknown-variable";
-    let out = prospect(&["check", &format!("{dir}/plan.yaml"), "--templates", &format!("{dir}/templates")]);
+    let out = prospect(&[
+        "check",
+        &format!("{dir}/plan.yaml"),
+        "--templates",
+        &format!("{dir}/templates"),
+    ]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains(&format!("{dir}/templates/my-method.yaml:8:6: patterns[1]: unknown variable `{{prodcut}}`")),
+        err.contains(&format!(
+            "{dir}/templates/my-method.yaml:8:6: patterns[1]: unknown variable `{{prodcut}}`"
+        )),
         "{err}"
     );
     assert!(err.contains("did you mean `{product}`?"), "{err}");
@@ -153,7 +198,12 @@ fn norway_works_bare_quoted_and_lower_case() {
 
 #[test]
 fn unknown_method_on_the_command_line_is_bad_usage() {
-    let out = prospect(&["queries", "fixtures/plans/minimal.yaml", "--method", "importer"]);
+    let out = prospect(&[
+        "queries",
+        "fixtures/plans/minimal.yaml",
+        "--method",
+        "importer",
+    ]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("did you mean `importers`?"), "{err}");
