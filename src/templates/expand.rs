@@ -531,13 +531,11 @@ mod tests {
         let items: Vec<String> = (0..12).map(|i| format!("w{i}")).collect();
         let parts = vec![Part::Text("lamp ".into()), Part::Or(items)];
         let mut got = Vec::new();
-        let dropped = fit(parts, Engine::Bing, false, &mut |t, split| {
-            got.push((t, split))
-        });
+        let dropped = fit(parts, Engine::Bing, &mut |t| got.push(t));
         assert_eq!(dropped, 0);
         assert!(got.len() > 1);
-        assert!(got.iter().all(|(t, split)| Engine::Bing.fits(t) && *split));
-        let words: usize = got.iter().map(|(t, _)| t.matches('w').count()).sum();
+        assert!(got.iter().all(|t| Engine::Bing.fits(t)));
+        let words: usize = got.iter().map(|t| t.matches('w').count()).sum();
         assert_eq!(words, 12, "every alternative survives the split: {got:?}");
     }
 
