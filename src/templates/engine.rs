@@ -95,12 +95,21 @@ impl Engine {
     /// Whether the engine reads `query` whole.
     pub fn fits(self, query: &str) -> bool {
         let limits = self.limits();
+        let words = || {
+            if query.is_ascii() {
+                query.split_ascii_whitespace().count()
+            } else {
+                query.split_whitespace().count()
+            }
+        };
         if let Some(max) = limits.max_words
-            && query.split_whitespace().count() > max
+            && words() > max
         {
             return false;
         }
+        // A byte count within the limit means the character count is too.
         if let Some(max) = limits.max_chars
+            && query.len() > max
             && query.chars().count() > max
         {
             return false;

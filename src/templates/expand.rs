@@ -1,6 +1,10 @@
 //! Expansion: plan × templates × countries × languages → deduplicated queries that fit the engine.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use hashbrown::HashTable;
 
 use super::{Catalog, Engine, Filter, Segment, Template, Var};
 use crate::plan::{Methods, Plan};
@@ -9,12 +13,12 @@ use crate::plan::{Methods, Plan};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     /// Template id.
-    pub method: String,
+    pub method: Arc<str>,
     pub text: String,
     /// ISO 3166-1 alpha-2 code of the target country.
-    pub country: String,
+    pub country: Arc<str>,
     /// ISO 639-1 code of the query's language.
-    pub language: String,
+    pub language: Arc<str>,
 }
 
 /// What to expand.
@@ -54,8 +58,12 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
         .map(String::as_str)
         .filter(|c| opts.countries.is_empty() || opts.countries.iter().any(|o| o == c))
         .collect();
-    let mut seen: HashSet<(usize, String)> = HashSet::new();
+    // Deduplication per country: positions in `out.queries`, hashed by lower-cased text.
+    let hasher = hashbrown::DefaultHashBuilder::default();
+    let mut seen: Vec<HashTable<(u64, usize)>> =
+        (0..countries.len()).map(|_| HashTable::new()).collect();
     let mut key = String::new();
+    let mut buf = String::new();
     for template in selected(plan, catalog, &opts.methods) {
         if !template.works_on(opts.engine) {
             out.silent.insert(
@@ -64,12 +72,14 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
             );
             continue;
         }
+        let method: Arc<str> = Arc::from(template.id.as_str());
         let before = out.queries.len();
         let mut missing: BTreeSet<&'static str> = BTreeSet::new();
         for (ci, code) in countries.iter().enumerate() {
             let Some(country) = catalog.lang.countries.get(*code) else {
                 continue;
             };
+            let country_code: Arc<str> = Arc::from(*code);
             for pattern in &template.patterns {
                 let langs: Vec<&str> = if pattern.is_local() {
                     let mut l: Vec<&str> = country
@@ -91,18 +101,27 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
                         lang,
                         year: opts.year,
                     };
-                    let mut emit = |text: String| {
-                        normalise_key(&text, &mut key);
-                        if seen.insert((ci, key.clone())) {
-                            out.queries.push(Query {
-                                method: template.id.clone(),
-                                text,
-                                country: (*code).to_string(),
-                                language: lang.to_string(),
+                    let language: Arc<str> = Arc::from(lang);
+                    let seen = &mut seen[ci];
+                    let queries = &mut out.queries;
+                    let mut emit = |text: &str| {
+                        normalise_key(text, &mut key);
+                        let hash = hasher.hash_one(key.as_str());
+                        let same =
+                            |&(h, i): &(u64, usize)| h == hash && same_key(&queries[i].text, &key);
+                        if seen.find(hash, same).is_none() {
+                            let i = queries.len();
+                            queries.push(Query {
+                                method: method.clone(),
+                                text: text.to_string(),
+                                country: country_code.clone(),
+                                language: language.clone(),
                             });
+                            seen.insert_unique(hash, (hash, i), |&(h, _)| h);
                         }
                     };
-                    match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut emit) {
+                    match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut buf, &mut emit)
+                    {
                         Ok(fitted) => {
                             out.split += fitted.split;
                             out.dropped += fitted.dropped;
@@ -148,16 +167,23 @@ pub fn selected<'c>(plan: &Plan, catalog: &'c Catalog, only: &[String]) -> Vec<&
         .collect()
 }
 
-/// Lower-case, single-spaced text: the deduplication key.
+/// Whether `text` lower-cases to `key`.
+fn same_key(text: &str, key: &str) -> bool {
+    if text.is_ascii() {
+        text.eq_ignore_ascii_case(key)
+    } else {
+        text.chars().flat_map(char::to_lowercase).eq(key.chars())
+    }
+}
+
+/// Lower-case text (already single-spaced by rendering): the deduplication key.
 fn normalise_key(text: &str, key: &mut String) {
     key.clear();
-    for word in text.split_whitespace() {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        for c in word.chars() {
-            key.extend(c.to_lowercase());
-        }
+    if text.is_ascii() {
+        key.push_str(text);
+        key.make_ascii_lowercase();
+    } else {
+        key.extend(text.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -262,7 +288,8 @@ fn expand_pattern(
     segments: &[Segment],
     ctx: &Ctx,
     engine: Engine,
-    emit: &mut dyn FnMut(String),
+    buf: &mut String,
+    emit: &mut dyn FnMut(&str),
 ) -> Result<Fitted, Var> {
     let uses = |v: Var| {
         segments
@@ -291,7 +318,11 @@ fn expand_pattern(
         };
         if *filter == Filter::Or {
             if !groups.contains_key(var) {
-                let values = ctx.values(*var);
+                let values: Vec<String> = ctx
+                    .values(*var)
+                    .iter()
+                    .map(|v| quote_multiword(v))
+                    .collect();
                 if values.is_empty() {
                     return Err(*var);
                 }
@@ -308,44 +339,79 @@ fn expand_pattern(
             });
         }
     }
+    // Where each plain variable's value comes from: (axis, column).
+    let slots: Vec<Option<(usize, usize)>> = segments
+        .iter()
+        .map(|seg| match seg {
+            Segment::Var(var, filter) if *filter != Filter::Or => axes
+                .iter()
+                .enumerate()
+                .find_map(|(ai, a)| a.vars.iter().position(|v| v == var).map(|vi| (ai, vi))),
+            _ => None,
+        })
+        .collect();
     let mut fitted = Fitted::default();
     let mut index = vec![0usize; axes.len()];
     loop {
-        let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
-        for seg in segments {
-            match seg {
-                Segment::Text(t) => push_text(&mut parts, t),
-                Segment::Var(var, Filter::Or) => {
-                    let items: Vec<String> =
-                        groups[var].iter().map(|v| quote_multiword(v)).collect();
+        // Fast path: render straight into the buffer.
+        buf.clear();
+        for (seg, slot) in segments.iter().zip(&slots) {
+            match (seg, slot) {
+                (Segment::Text(t), _) => buf.push_str(t),
+                (Segment::Var(var, Filter::Or), _) => {
+                    let items = &groups[var];
                     if items.len() == 1 {
-                        push_text(&mut parts, &items[0]);
+                        buf.push_str(&items[0]);
                     } else {
-                        parts.push(Part::Or(items));
+                        buf.push('(');
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                buf.push_str(" OR ");
+                            }
+                            buf.push_str(item);
+                        }
+                        buf.push(')');
                     }
                 }
-                Segment::Var(var, filter) => {
-                    let (ai, vi) = axes
-                        .iter()
-                        .enumerate()
-                        .find_map(|(ai, a)| a.vars.iter().position(|v| v == var).map(|vi| (ai, vi)))
-                        .expect("every plain variable has an axis");
-                    let value = &axes[ai].rows[index[ai]][vi];
-                    match filter {
-                        Filter::Quote => push_text(&mut parts, &quote_multiword(value)),
-                        Filter::Slug => push_text(&mut parts, &slug(value)),
-                        Filter::Plain | Filter::Or => push_text(&mut parts, value),
-                    }
+                (Segment::Var(_, filter), Some((ai, vi))) => {
+                    push_value(buf, &axes[*ai].rows[index[*ai]][*vi], *filter);
                 }
+                (Segment::Var(..), None) => {}
             }
         }
-        let mut pieces = 0;
-        fitted.dropped += fit(parts, engine, &mut |text| {
-            pieces += 1;
-            emit(text);
-        });
-        if pieces > 1 {
-            fitted.split += 1;
+        collapse_spaces(buf);
+        if engine.fits(buf) {
+            emit(buf);
+        } else {
+            // Slow path: rebuild as parts and split OR groups until the pieces fit.
+            let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
+            for (seg, slot) in segments.iter().zip(&slots) {
+                match (seg, slot) {
+                    (Segment::Text(t), _) => push_text(&mut parts, t),
+                    (Segment::Var(var, Filter::Or), _) => {
+                        let items = &groups[var];
+                        if items.len() == 1 {
+                            push_text(&mut parts, &items[0]);
+                        } else {
+                            parts.push(Part::Or(items.clone()));
+                        }
+                    }
+                    (Segment::Var(_, filter), Some((ai, vi))) => {
+                        let mut v = String::new();
+                        push_value(&mut v, &axes[*ai].rows[index[*ai]][*vi], *filter);
+                        push_text(&mut parts, &v);
+                    }
+                    (Segment::Var(..), None) => {}
+                }
+            }
+            let mut pieces = 0;
+            fitted.dropped += fit(parts, engine, &mut |text| {
+                pieces += 1;
+                emit(&text);
+            });
+            if pieces > 1 {
+                fitted.split += 1;
+            }
         }
         // Next combination (odometer over the axes).
         let mut i = axes.len();
@@ -363,6 +429,34 @@ fn expand_pattern(
     }
 }
 
+fn push_value(buf: &mut String, value: &str, filter: Filter) {
+    match filter {
+        Filter::Quote if value.contains(char::is_whitespace) => {
+            buf.push('"');
+            buf.push_str(value);
+            buf.push('"');
+        }
+        Filter::Slug => buf.extend(
+            value
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        ),
+        _ => buf.push_str(value),
+    }
+}
+
+/// Trims and collapses runs of whitespace to one space, in place (rarely needed).
+fn collapse_spaces(buf: &mut String) {
+    let clean = !buf.starts_with(' ')
+        && !buf.ends_with(' ')
+        && !buf.contains("  ")
+        && !buf.contains(|c: char| c.is_whitespace() && c != ' ');
+    if !clean {
+        *buf = buf.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+}
+
 fn push_text(parts: &mut Vec<Part>, t: &str) {
     if let Some(Part::Text(last)) = parts.last_mut() {
         last.push_str(t);
@@ -377,13 +471,6 @@ fn quote_multiword(v: &str) -> String {
     } else {
         v.to_string()
     }
-}
-
-fn slug(v: &str) -> String {
-    v.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn render(parts: &[Part]) -> String {
@@ -443,8 +530,8 @@ fn fit(parts: Vec<Part>, engine: Engine, emit: &mut dyn FnMut(String)) -> usize 
 fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> Vec<Query> {
     let rank = |id: &str| catalog.get(id).map_or(u32::MAX, |t| t.rank);
     // method → country → positions, in order of first appearance.
-    type ByCountry = Vec<(String, Vec<usize>)>;
-    let mut by_method: Vec<(String, ByCountry)> = Vec::new();
+    type ByCountry = Vec<(Arc<str>, Vec<usize>)>;
+    let mut by_method: Vec<(Arc<str>, ByCountry)> = Vec::new();
     for (i, q) in queries.iter().enumerate() {
         let m = match by_method.iter().position(|(id, _)| *id == q.method) {
             Some(m) => m,

@@ -54,7 +54,7 @@ pub fn link(q: &Query, catalog: &Catalog, engine: Engine) -> String {
     engine.url(
         &q.text,
         &q.country,
-        catalog.lang.countries.get(&q.country),
+        catalog.lang.countries.get(&*q.country),
         &q.language,
     )
 }
@@ -214,8 +214,8 @@ fn html(queries: &[Query], catalog: &Catalog, engine: Engine, title: &str) -> St
             let name = catalog
                 .lang
                 .countries
-                .get(country)
-                .map_or(country.as_str(), |c| c.name.as_str());
+                .get(&**country)
+                .map_or(&**country, |c| c.name.as_str());
             let _ = write!(s, "<h3>{} ({})</h3>\n<ul>\n", esc(name), esc(country));
             for q in &queries[j..cend] {
                 let key = format!("{}|{}|{}|{}", q.method, q.country, q.language, q.text);

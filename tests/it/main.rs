@@ -2,5 +2,7 @@
 
 mod bad_plans;
 mod cli;
+mod html;
 mod queries;
+mod robustness;
 mod util;
