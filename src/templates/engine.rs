@@ -19,6 +19,39 @@ pub enum Engine {
     Brave,
 }
 
+/// The size of a query as engines count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    /// Whitespace-separated terms (operators and `OR` included).
+    pub words: usize,
+    pub chars: usize,
+    /// Baidu-style width: non-ASCII characters count two.
+    pub width: usize,
+}
+
+impl Measure {
+    pub fn of(query: &str) -> Measure {
+        if query.is_ascii() {
+            let words = query.split_ascii_whitespace().count();
+            return Measure {
+                words,
+                chars: query.len(),
+                width: query.len(),
+            };
+        }
+        let mut m = Measure {
+            words: query.split_whitespace().count(),
+            chars: 0,
+            width: 0,
+        };
+        for c in query.chars() {
+            m.chars += 1;
+            m.width += if c.is_ascii() { 1 } else { 2 };
+        }
+        m
+    }
+}
+
 /// How much of a query an engine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -94,36 +127,15 @@ impl Engine {
 
     /// Whether the engine reads `query` whole.
     pub fn fits(self, query: &str) -> bool {
+        self.fits_measure(&Measure::of(query))
+    }
+
+    /// Whether the engine reads a query of this size whole.
+    pub fn fits_measure(self, m: &Measure) -> bool {
         let limits = self.limits();
-        let words = || {
-            if query.is_ascii() {
-                query.split_ascii_whitespace().count()
-            } else {
-                query.split_whitespace().count()
-            }
-        };
-        if let Some(max) = limits.max_words
-            && words() > max
-        {
-            return false;
-        }
-        // A byte count within the limit means the character count is too.
-        if let Some(max) = limits.max_chars
-            && query.len() > max
-            && query.chars().count() > max
-        {
-            return false;
-        }
-        if let Some(max) = limits.max_width
-            && query
-                .chars()
-                .map(|c| if c.is_ascii() { 1 } else { 2 })
-                .sum::<usize>()
-                > max
-        {
-            return false;
-        }
-        true
+        limits.max_words.is_none_or(|max| m.words <= max)
+            && limits.max_chars.is_none_or(|max| m.chars <= max)
+            && limits.max_width.is_none_or(|max| m.width <= max)
     }
 
     /// A link that opens `query` in this engine for `country` (ISO code) and `lang` (ISO 639-1).

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use super::engine::Measure;
 use super::{Catalog, Engine, Filter, Segment, Template, Var};
 use crate::plan::{Methods, Plan};
 
@@ -58,80 +59,61 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
         .map(String::as_str)
         .filter(|c| opts.countries.is_empty() || opts.countries.iter().any(|o| o == c))
         .collect();
-    // Deduplication per country: positions in `out.queries`, hashed by lower-cased text.
-    let hasher = hashbrown::DefaultHashBuilder::default();
-    let mut seen: Vec<HashTable<(u64, usize)>> =
-        (0..countries.len()).map(|_| HashTable::new()).collect();
-    let mut key = String::new();
-    let mut buf = String::new();
+    let mut templates: Vec<&Template> = Vec::new();
     for template in selected(plan, catalog, &opts.methods) {
-        if !template.works_on(opts.engine) {
+        if template.works_on(opts.engine) {
+            templates.push(template);
+        } else {
             out.silent.insert(
                 template.id.clone(),
                 format!("does not work on {}", opts.engine),
             );
-            continue;
         }
-        let method: Arc<str> = Arc::from(template.id.as_str());
+    }
+    let methods: Vec<Arc<str>> = templates.iter().map(|t| Arc::from(t.id.as_str())).collect();
+    // Countries are independent (deduplication is per country): expand them in parallel.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(countries.len())
+        .max(1);
+    let expand_run = |part: &[&str]| {
+        part.iter()
+            .map(|code| expand_country(plan, catalog, opts, &templates, &methods, code))
+            .collect::<Vec<_>>()
+    };
+    let per_country: Vec<CountryQueries> = if threads == 1 {
+        expand_run(&countries)
+    } else {
+        let chunk = countries.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = countries
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || expand_run(part)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    // Merge in catalogue order, then country order.
+    let total = per_country.iter().map(|c| c.queries.len()).sum();
+    out.queries.reserve_exact(total);
+    let mut drains: Vec<_> = per_country
+        .into_iter()
+        .map(|c| {
+            out.split += c.split;
+            out.dropped += c.dropped;
+            (c.ends, c.missing, c.queries.into_iter())
+        })
+        .collect();
+    for (ti, template) in templates.iter().enumerate() {
         let before = out.queries.len();
         let mut missing: BTreeSet<&'static str> = BTreeSet::new();
-        for (ci, code) in countries.iter().enumerate() {
-            let Some(country) = catalog.lang.countries.get(*code) else {
-                continue;
-            };
-            let country_code: Arc<str> = Arc::from(*code);
-            for pattern in &template.patterns {
-                let langs: Vec<&str> = if pattern.is_local() {
-                    let mut l: Vec<&str> = country
-                        .languages
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|l| *l != "en")
-                        .collect();
-                    l.dedup();
-                    l
-                } else {
-                    vec!["en"]
-                };
-                for lang in langs {
-                    let ctx = Ctx {
-                        plan,
-                        catalog,
-                        country_code: code,
-                        lang,
-                        year: opts.year,
-                    };
-                    let language: Arc<str> = Arc::from(lang);
-                    let seen = &mut seen[ci];
-                    let queries = &mut out.queries;
-                    let mut emit = |text: &str| {
-                        normalise_key(text, &mut key);
-                        let hash = hasher.hash_one(key.as_str());
-                        let same =
-                            |&(h, i): &(u64, usize)| h == hash && same_key(&queries[i].text, &key);
-                        if seen.find(hash, same).is_none() {
-                            let i = queries.len();
-                            queries.push(Query {
-                                method: method.clone(),
-                                text: text.to_string(),
-                                country: country_code.clone(),
-                                language: language.clone(),
-                            });
-                            seen.insert_unique(hash, (hash, i), |&(h, _)| h);
-                        }
-                    };
-                    match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut buf, &mut emit)
-                    {
-                        Ok(fitted) => {
-                            out.split += fitted.split;
-                            out.dropped += fitted.dropped;
-                        }
-                        Err(var) => {
-                            missing.insert(var.source());
-                        }
-                    }
-                }
-            }
+        for (ends, missing_here, queries) in &mut drains {
+            let start = if ti == 0 { 0 } else { ends[ti - 1] };
+            out.queries.extend(queries.by_ref().take(ends[ti] - start));
+            missing.extend(missing_here[ti].iter().copied());
         }
         if out.queries.len() == before {
             let reason = if missing.is_empty() {
@@ -150,6 +132,102 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
     {
         out.cut_by_max = out.queries.len() - max;
         out.queries = keep_most_productive(std::mem::take(&mut out.queries), catalog, max);
+    }
+    out
+}
+
+/// One country's queries, in template order.
+struct CountryQueries {
+    queries: Vec<Query>,
+    /// Where each template's queries end in `queries`.
+    ends: Vec<usize>,
+    /// Per template: plan data its patterns missed.
+    missing: Vec<BTreeSet<&'static str>>,
+    split: usize,
+    dropped: usize,
+}
+
+/// Expands every template for one country, deduplicating as it goes.
+fn expand_country(
+    plan: &Plan,
+    catalog: &Catalog,
+    opts: &Options,
+    templates: &[&Template],
+    methods: &[Arc<str>],
+    code: &str,
+) -> CountryQueries {
+    let mut out = CountryQueries {
+        queries: Vec::new(),
+        ends: Vec::with_capacity(templates.len()),
+        missing: Vec::with_capacity(templates.len()),
+        split: 0,
+        dropped: 0,
+    };
+    let Some(country) = catalog.lang.countries.get(code) else {
+        out.ends = vec![0; templates.len()];
+        out.missing = vec![BTreeSet::new(); templates.len()];
+        return out;
+    };
+    let country_code: Arc<str> = Arc::from(code);
+    // Deduplication: positions in `out.queries`, hashed by lower-cased text.
+    let hasher = hashbrown::DefaultHashBuilder::default();
+    let mut seen: HashTable<(u64, usize)> = HashTable::new();
+    let mut key = String::new();
+    let mut buf = String::new();
+    let mut english = vec!["en"];
+    let mut local: Vec<&str> = country
+        .languages
+        .iter()
+        .map(String::as_str)
+        .filter(|l| *l != "en")
+        .collect();
+    local.dedup();
+    for (template, method) in templates.iter().zip(methods) {
+        let mut missing = BTreeSet::new();
+        for pattern in &template.patterns {
+            let langs = if pattern.is_local() {
+                &mut local
+            } else {
+                &mut english
+            };
+            for lang in langs.iter() {
+                let ctx = Ctx {
+                    plan,
+                    catalog,
+                    country_code: code,
+                    lang,
+                    year: opts.year,
+                };
+                let language: Arc<str> = Arc::from(*lang);
+                let queries = &mut out.queries;
+                let mut emit = |text: &str| {
+                    normalise_key(text, &mut key);
+                    let hash = hasher.hash_one(key.as_str());
+                    let same =
+                        |&(h, i): &(u64, usize)| h == hash && same_key(&queries[i].text, &key);
+                    if seen.find(hash, same).is_none() {
+                        seen.insert_unique(hash, (hash, queries.len()), |&(h, _)| h);
+                        queries.push(Query {
+                            method: method.clone(),
+                            text: text.to_string(),
+                            country: country_code.clone(),
+                            language: language.clone(),
+                        });
+                    }
+                };
+                match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut buf, &mut emit) {
+                    Ok(fitted) => {
+                        out.split += fitted.split;
+                        out.dropped += fitted.dropped;
+                    }
+                    Err(var) => {
+                        missing.insert(var.source());
+                    }
+                }
+            }
+        }
+        out.ends.push(out.queries.len());
+        out.missing.push(missing);
     }
     out
 }
@@ -379,8 +457,7 @@ fn expand_pattern(
                 (Segment::Var(..), None) => {}
             }
         }
-        collapse_spaces(buf);
-        if engine.fits(buf) {
+        if engine.fits_measure(&tidy(buf)) {
             emit(buf);
         } else {
             // Slow path: rebuild as parts and split OR groups until the pieces fit.
@@ -446,15 +523,39 @@ fn push_value(buf: &mut String, value: &str, filter: Filter) {
     }
 }
 
-/// Trims and collapses runs of whitespace to one space, in place (rarely needed).
-fn collapse_spaces(buf: &mut String) {
-    let clean = !buf.starts_with(' ')
-        && !buf.ends_with(' ')
-        && !buf.contains("  ")
-        && !buf.contains(|c: char| c.is_whitespace() && c != ' ');
-    if !clean {
+/// Trims and collapses runs of whitespace to one space, in place, and measures the result;
+/// one pass over the bytes for the usual clean ASCII text.
+fn tidy(buf: &mut String) -> Measure {
+    let bytes = buf.as_bytes();
+    let mut words = 0;
+    let mut clean = !bytes.is_empty() && bytes[0] != b' ' && bytes[bytes.len() - 1] != b' ';
+    let mut ascii = true;
+    let mut prev_space = true;
+    for &b in bytes {
+        if b >= 0x80 {
+            ascii = false;
+            break;
+        }
+        let space = b == b' ';
+        if b.is_ascii_whitespace() && !space || space && prev_space {
+            clean = false;
+        }
+        if !space && prev_space {
+            words += 1;
+        }
+        prev_space = space;
+    }
+    if ascii && clean {
+        return Measure {
+            words,
+            chars: bytes.len(),
+            width: bytes.len(),
+        };
+    }
+    if !clean || buf.contains(|c: char| c.is_whitespace() && c != ' ') || buf.contains("  ") {
         *buf = buf.split_whitespace().collect::<Vec<_>>().join(" ");
     }
+    Measure::of(buf)
 }
 
 fn push_text(parts: &mut Vec<Part>, t: &str) {
@@ -624,6 +725,32 @@ mod tests {
         assert!(got.iter().all(|t| Engine::Bing.fits(t)));
         let words: usize = got.iter().map(|t| t.matches('w').count()).sum();
         assert_eq!(words, 12, "every alternative survives the split: {got:?}");
+    }
+
+    #[test]
+    fn tidy_collapses_spaces_and_measures() {
+        let mut s = String::from("  LED  bulb\timporter ");
+        assert_eq!(
+            tidy(&mut s),
+            Measure {
+                words: 3,
+                chars: 17,
+                width: 17
+            }
+        );
+        assert_eq!(s, "LED bulb importer");
+        let mut s = String::from("LED-Lampe Großhändler");
+        assert_eq!(
+            tidy(&mut s),
+            Measure {
+                words: 2,
+                chars: 21,
+                width: 23
+            }
+        );
+        let mut s = String::from("lamp\u{a0} x");
+        tidy(&mut s);
+        assert_eq!(s, "lamp x");
     }
 
     #[test]
