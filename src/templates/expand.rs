@@ -15,7 +15,8 @@ use crate::plan::{Methods, Plan};
 pub struct Query {
     /// Template id.
     pub method: Arc<str>,
-    pub text: String,
+    /// The query (shared between countries when it is the same text).
+    pub text: Arc<str>,
     /// ISO 3166-1 alpha-2 code of the target country.
     pub country: Arc<str>,
     /// ISO 639-1 code of the query's language.
@@ -70,15 +71,29 @@ pub fn expand(plan: &Plan, catalog: &Catalog, opts: &Options) -> Expansion {
             );
         }
     }
-    let methods: Vec<Arc<str>> = templates.iter().map(|t| Arc::from(t.id.as_str())).collect();
+    // Hashes must agree between countries: one hasher for all.
+    let hasher = hashbrown::DefaultHashBuilder::default();
     // Countries are independent (deduplication is per country): expand them in parallel.
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(countries.len())
         .max(1);
+    // Each worker has its own shared texts and names, so no reference count is touched by
+    // two threads.
     let expand_run = |part: &[&str]| {
+        let methods: Vec<Arc<str>> = templates.iter().map(|t| Arc::from(t.id.as_str())).collect();
+        let shared = expand_shared(plan, catalog, opts, &templates, &hasher);
+        let run = Run {
+            plan,
+            catalog,
+            opts,
+            templates: &templates,
+            methods: &methods,
+            shared: &shared,
+            hasher: &hasher,
+        };
         part.iter()
-            .map(|code| expand_country(plan, catalog, opts, &templates, &methods, code))
+            .map(|code| expand_country(&run, code))
             .collect::<Vec<_>>()
     };
     let per_country: Vec<CountryQueries> = if threads == 1 {
@@ -147,15 +162,96 @@ struct CountryQueries {
     dropped: usize,
 }
 
-/// Expands every template for one country, deduplicating as it goes.
-fn expand_country(
+/// The queries of one pattern that are the same for every country (an English pattern
+/// without `{country}`), expanded once: texts with their deduplication hashes.
+type Shared = Result<(Vec<(u64, Arc<str>)>, Fitted), Var>;
+
+/// Everything a country's expansion reads.
+struct Run<'a> {
+    plan: &'a Plan,
+    catalog: &'a Catalog,
+    opts: &'a Options,
+    templates: &'a [&'a Template],
+    methods: &'a [Arc<str>],
+    /// Per template, per pattern: the shared expansion, if the pattern is country-independent.
+    shared: &'a [Vec<Option<Shared>>],
+    hasher: &'a hashbrown::DefaultHashBuilder,
+}
+
+fn country_independent(pattern: &super::Pattern) -> bool {
+    !pattern.is_local()
+        && !pattern
+            .vars()
+            .any(|(v, _)| matches!(v, Var::Country | Var::CountryLocal))
+}
+
+fn expand_shared(
     plan: &Plan,
     catalog: &Catalog,
     opts: &Options,
     templates: &[&Template],
-    methods: &[Arc<str>],
-    code: &str,
-) -> CountryQueries {
+    hasher: &hashbrown::DefaultHashBuilder,
+) -> Vec<Vec<Option<Shared>>> {
+    let ctx = Ctx {
+        plan,
+        catalog,
+        country_code: "",
+        lang: "en",
+        year: opts.year,
+    };
+    let mut buf = String::new();
+    let mut key = String::new();
+    templates
+        .iter()
+        .map(|t| {
+            t.patterns
+                .iter()
+                .map(|p| {
+                    country_independent(p).then(|| {
+                        let mut texts = Vec::new();
+                        let fitted = expand_pattern(
+                            &p.segments,
+                            &ctx,
+                            opts.engine,
+                            &mut buf,
+                            &mut |text| {
+                                normalise_key(text, &mut key);
+                                texts.push((hasher.hash_one(key.as_str()), Arc::from(text)));
+                            },
+                        )?;
+                        Ok((texts, fitted))
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A query text: one already shared, or a new one (copied only when it is kept).
+enum Text<'a> {
+    Shared(&'a Arc<str>),
+    New(&'a str),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Shared(s) => s,
+            Text::New(s) => s,
+        }
+    }
+
+    fn into_arc(self) -> Arc<str> {
+        match self {
+            Text::Shared(s) => s.clone(),
+            Text::New(s) => Arc::from(s),
+        }
+    }
+}
+
+/// Expands every template for one country, deduplicating as it goes.
+fn expand_country(run: &Run, code: &str) -> CountryQueries {
+    let templates = run.templates;
     let mut out = CountryQueries {
         queries: Vec::new(),
         ends: Vec::with_capacity(templates.len()),
@@ -163,18 +259,17 @@ fn expand_country(
         split: 0,
         dropped: 0,
     };
-    let Some(country) = catalog.lang.countries.get(code) else {
+    let Some(country) = run.catalog.lang.countries.get(code) else {
         out.ends = vec![0; templates.len()];
         out.missing = vec![BTreeSet::new(); templates.len()];
         return out;
     };
     let country_code: Arc<str> = Arc::from(code);
+    let english: Arc<str> = Arc::from("en");
     // Deduplication: positions in `out.queries`, hashed by lower-cased text.
-    let hasher = hashbrown::DefaultHashBuilder::default();
     let mut seen: HashTable<(u64, usize)> = HashTable::new();
     let mut key = String::new();
     let mut buf = String::new();
-    let mut english = vec!["en"];
     let mut local: Vec<&str> = country
         .languages
         .iter()
@@ -182,40 +277,79 @@ fn expand_country(
         .filter(|l| *l != "en")
         .collect();
     local.dedup();
-    for (template, method) in templates.iter().zip(methods) {
+    // Adds a query unless the country already has it.
+    let mut add = |queries: &mut Vec<Query>,
+                   hash: u64,
+                   text: Text,
+                   method: &Arc<str>,
+                   language: &Arc<str>| {
+        let same = |&(h, i): &(u64, usize)| h == hash && same_text(&queries[i].text, text.as_str());
+        if seen.find(hash, same).is_none() {
+            seen.insert_unique(hash, (hash, queries.len()), |&(h, _)| h);
+            queries.push(Query {
+                method: method.clone(),
+                text: text.into_arc(),
+                country: country_code.clone(),
+                language: language.clone(),
+            });
+        }
+    };
+    for (ti, (template, method)) in templates.iter().zip(run.methods).enumerate() {
         let mut missing = BTreeSet::new();
-        for pattern in &template.patterns {
-            let langs = if pattern.is_local() {
-                &mut local
-            } else {
-                &mut english
-            };
-            for lang in langs.iter() {
+        for (pi, pattern) in template.patterns.iter().enumerate() {
+            if let Some(shared) = &run.shared[ti][pi] {
+                match shared {
+                    Ok((texts, fitted)) => {
+                        for (hash, text) in texts {
+                            add(
+                                &mut out.queries,
+                                *hash,
+                                Text::Shared(text),
+                                method,
+                                &english,
+                            );
+                        }
+                        out.split += fitted.split;
+                        out.dropped += fitted.dropped;
+                    }
+                    Err(var) => {
+                        missing.insert(var.source());
+                    }
+                }
+                continue;
+            }
+            let langs: &[&str] = if pattern.is_local() { &local } else { &["en"] };
+            for lang in langs {
                 let ctx = Ctx {
-                    plan,
-                    catalog,
+                    plan: run.plan,
+                    catalog: run.catalog,
                     country_code: code,
                     lang,
-                    year: opts.year,
+                    year: run.opts.year,
                 };
-                let language: Arc<str> = Arc::from(*lang);
+                let language: Arc<str> = if *lang == "en" {
+                    english.clone()
+                } else {
+                    Arc::from(*lang)
+                };
                 let queries = &mut out.queries;
                 let mut emit = |text: &str| {
                     normalise_key(text, &mut key);
-                    let hash = hasher.hash_one(key.as_str());
-                    let same =
-                        |&(h, i): &(u64, usize)| h == hash && same_key(&queries[i].text, &key);
-                    if seen.find(hash, same).is_none() {
-                        seen.insert_unique(hash, (hash, queries.len()), |&(h, _)| h);
-                        queries.push(Query {
-                            method: method.clone(),
-                            text: text.to_string(),
-                            country: country_code.clone(),
-                            language: language.clone(),
-                        });
-                    }
+                    add(
+                        queries,
+                        run.hasher.hash_one(key.as_str()),
+                        Text::New(text),
+                        method,
+                        &language,
+                    );
                 };
-                match expand_pattern(&pattern.segments, &ctx, opts.engine, &mut buf, &mut emit) {
+                match expand_pattern(
+                    &pattern.segments,
+                    &ctx,
+                    run.opts.engine,
+                    &mut buf,
+                    &mut emit,
+                ) {
                     Ok(fitted) => {
                         out.split += fitted.split;
                         out.dropped += fitted.dropped;
@@ -245,12 +379,14 @@ pub fn selected<'c>(plan: &Plan, catalog: &'c Catalog, only: &[String]) -> Vec<&
         .collect()
 }
 
-/// Whether `text` lower-cases to `key`.
-fn same_key(text: &str, key: &str) -> bool {
-    if text.is_ascii() {
-        text.eq_ignore_ascii_case(key)
+/// Whether two texts are the same ignoring case.
+fn same_text(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
     } else {
-        text.chars().flat_map(char::to_lowercase).eq(key.chars())
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
     }
 }
 
