@@ -1,6 +1,7 @@
 //! The plan: what we sell, to which countries, which buyers — loaded with exact error positions.
 
 mod load;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -5,6 +5,7 @@ pub mod expand;
 pub mod lang;
 pub mod output;
 pub mod pattern;
+mod render;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! `init`, `check`, help text and exit codes.
 
-use crate::util::{prospect, prospect_in, root, stderr, stdout};
+use crate::util::{csv_rows, prospect, prospect_in, root, stderr, stdout};
 
 #[test]
 fn init_writes_a_plan_that_passes_check_and_never_overwrites_without_force() {
@@ -55,10 +55,7 @@ fn check_shows_effective_settings_and_counts_per_method_and_country() {
         "--format",
         "csv",
     ]));
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
+    let rows: Vec<csv::StringRecord> = csv_rows(&csv);
     let total_line = text.lines().find(|l| l.starts_with("total")).unwrap();
     let total: usize = total_line
         .split_whitespace()

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use scraper::{Html, Selector};
 
-use crate::util::{prospect, stderr, stdout};
+use crate::util::{csv_rows, prospect, stderr, stdout};
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
@@ -35,10 +35,7 @@ fn checklist_page_links_every_query_with_engine_parameters_and_keeps_ticks() {
         "--format",
         "csv",
     ]));
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
+    let rows: Vec<csv::StringRecord> = csv_rows(&csv);
 
     let doc = Html::parse_document(&html);
     // Self-contained: no external scripts, styles, images or fonts.

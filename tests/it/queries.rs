@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{prospect, stderr, stdout};
+use crate::util::{csv_rows, prospect, stderr, stdout};
 
 fn queries(args: &[&str]) -> String {
     let mut all = vec!["queries"];
@@ -293,10 +293,7 @@ fn max_keeps_the_most_productive_methods_and_every_country() {
         "2026",
     ]);
     let some = stdout(&out);
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(some.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
+    let rows: Vec<csv::StringRecord> = csv_rows(&some);
     assert_eq!(rows.len(), 40);
     assert!(stderr(&out).contains(&format!("{} more queries were left out", total - 40)));
     let methods: BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
