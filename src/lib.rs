@@ -3,8 +3,11 @@
 //! The library holds all the logic; `main.rs` and `app/` are a thin command-line layer on top.
 
 pub mod diag;
+pub mod extract;
 pub mod fsx;
+pub mod net;
 pub mod plan;
+pub mod store;
 pub mod templates;
 
 pub use diag::{Diagnostic, Diagnostics};

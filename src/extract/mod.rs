@@ -1,0 +1,6 @@
+//! Reading fetched pages: registrable domains, links to the pages that matter.
+
+pub mod domain;
+pub mod links;
+
+pub use domain::Domain;

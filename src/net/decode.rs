@@ -1,0 +1,1 @@
+//! Turning response bytes into UTF-8 text: BOM, HTTP charset, `<meta>` prescan, detection.
