@@ -2,8 +2,11 @@
 
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
 
+use prospect::net::guard::Pin;
 use prospect::templates::Engine;
 use prospect::templates::output::Format;
 
@@ -32,6 +35,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the search queries a plan expands to.
     Queries(QueriesArgs),
+    /// Visit company sites politely and store their pages (resumable).
+    Harvest(HarvestArgs),
+    /// Show what the campaign has done and what is left.
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +57,41 @@ pub struct TemplateArgs {
     /// or override the built-in ones by id.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The campaign store (default: .prospect/<campaign>.sqlite next to the plan).
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HarvestArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// A list of sites: one URL or bare domain a line, `#` comments; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub urls: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable.
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = parse_pin)]
+    pub resolve: Vec<Pin>,
+    /// Fetch again the stored pages older than AGE (like 7d, 12h).
+    #[arg(long, value_name = "AGE", value_parser = parse_age)]
+    pub refresh: Option<Duration>,
+    /// Visit again the sites that failed, and fetch again the pages that failed.
+    #[arg(long)]
+    pub retry_failed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -103,4 +145,20 @@ fn parse_engine(s: &str) -> Result<Engine, String> {
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
+}
+
+fn parse_pin(s: &str) -> Result<Pin, String> {
+    s.parse()
+}
+
+fn parse_age(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    match t.strip_suffix('d') {
+        Some(days) => days
+            .parse::<u64>()
+            .map(|d| Duration::from_secs(d * 86_400))
+            .map_err(|_| format!("`{s}` is not an age like 7d, 12h, 30m")),
+        None => prospect::plan::parse_duration(t)
+            .map_err(|e| format!("{e}; an age is like 7d, 12h, 30m")),
+    }
 }

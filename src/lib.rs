@@ -5,6 +5,7 @@
 pub mod diag;
 pub mod extract;
 pub mod fsx;
+pub mod harvest;
 pub mod net;
 pub mod plan;
 pub mod store;

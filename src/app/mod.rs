@@ -1,8 +1,10 @@
 //! Glue from parsed arguments to the library, one file per command.
 
 mod check;
+mod harvest;
 mod init;
 mod queries;
+mod status;
 
 use std::io::Write;
 use std::path::Path;
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Queries(args) => queries::run(&args, cli.quiet),
+        Command::Harvest(args) => harvest::run(&args, cli.quiet),
+        Command::Status(args) => status::run(&args),
     }
 }
 
@@ -71,6 +75,13 @@ pub fn load_plan(path: &Path, templates: Option<&Path>) -> Result<(Plan, Catalog
         }
     }
     Ok((plan, catalog))
+}
+
+/// The store a command uses: `--store`, else the plan's default.
+pub fn store_path(plan: &Plan, arg: &crate::cli::StoreArgs) -> std::path::PathBuf {
+    arg.store
+        .clone()
+        .unwrap_or_else(|| prospect::store::Store::default_path(plan))
 }
 
 /// Writes data to the file (atomically) or to standard output.

@@ -1,3 +1,9 @@
 //! The only code that talks to the network: politeness, robots.txt, retries, decoding.
 
 pub mod decode;
+pub mod fetch;
+pub mod guard;
+pub mod polite;
+pub mod robots;
+
+pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher};

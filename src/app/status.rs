@@ -1,0 +1,58 @@
+//! `prospect status`: what the campaign has done and what is left.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use super::{BadInput, load_plan, store_path, write_output};
+use crate::cli::StatusArgs;
+use prospect::store::Store;
+
+pub fn run(args: &StatusArgs) -> Result<()> {
+    let (plan, _) = load_plan(&args.plan, None)?;
+    let path = store_path(&plan, &args.store);
+    if !path.exists() {
+        return Err(BadInput(format!(
+            "{}: no campaign store yet; `prospect harvest {} --urls FILE` starts one",
+            path.display(),
+            args.plan.display()
+        ))
+        .into());
+    }
+    let store = Store::open(&path)?;
+    let s = store.summary()?;
+    let mut out = String::new();
+    let _ = writeln!(out, "campaign {} ({})", plan.campaign, path.display());
+    let total = s.sites_done + s.sites_pending + s.sites_failed;
+    let _ = writeln!(
+        out,
+        "sites:     {total} ({} done, {} pending, {} failed)",
+        s.sites_done, s.sites_pending, s.sites_failed
+    );
+    for (reason, n) in &s.failed_reasons {
+        let _ = writeln!(out, "  failed {n:>5}  {reason}");
+    }
+    let _ = writeln!(
+        out,
+        "pages:     {} stored, {} failed, {} documents found",
+        s.pages, s.pages_failed, s.documents
+    );
+    let _ = writeln!(
+        out,
+        "requests:  {} ({:.1} MB, {:.0} s spent waiting for servers)",
+        s.requests,
+        s.bytes as f64 / 1e6,
+        s.elapsed_ms as f64 / 1000.0
+    );
+    if !s.host_errors.is_empty() {
+        let _ = writeln!(out, "hosts with errors:");
+        for (host, n, last) in &s.host_errors {
+            let _ = writeln!(
+                out,
+                "  {host:<32} {n:>4}  {}",
+                last.as_deref().unwrap_or("")
+            );
+        }
+    }
+    write_output(None, &out)
+}

@@ -1,0 +1,98 @@
+//! The store's schema and its migrations, versioned by SQLite's `user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry migrates from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE queries (
+        id INTEGER PRIMARY KEY,
+        method TEXT,
+        query TEXT NOT NULL,
+        country TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        engine TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        run_at INTEGER,
+        UNIQUE (engine, query, country, language)
+    );
+    CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        query_id INTEGER NOT NULL REFERENCES queries(id),
+        rank INTEGER,
+        url TEXT NOT NULL,
+        title TEXT,
+        snippet TEXT,
+        domain TEXT,
+        ad INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (query_id, url)
+    );
+    CREATE TABLE sites (
+        domain TEXT PRIMARY KEY,
+        home_url TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        reason TEXT,
+        source TEXT,
+        first_seen INTEGER NOT NULL,
+        visited_at INTEGER
+    );
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        domain TEXT NOT NULL,
+        kind TEXT,
+        final_url TEXT,
+        status INTEGER,
+        fetched_at INTEGER NOT NULL,
+        content_type TEXT,
+        charset TEXT,
+        bytes INTEGER,
+        body BLOB,
+        error TEXT
+    );
+    CREATE INDEX pages_domain ON pages (domain);
+    CREATE TABLE documents (
+        url TEXT PRIMARY KEY,
+        domain TEXT NOT NULL,
+        found_on TEXT
+    );
+    CREATE TABLE robots (
+        origin TEXT PRIMARY KEY,
+        status INTEGER,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE hosts (
+        host TEXT PRIMARY KEY,
+        requests INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        elapsed_ms INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE leads (
+        domain TEXT PRIMARY KEY,
+        grade TEXT,
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );",
+];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`VERSION`], one transaction per step. A newer database is refused.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > VERSION {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "the store has schema version {current}, newer than this prospect ({VERSION}); update prospect"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
