@@ -302,6 +302,7 @@ impl Fetcher {
                 origin,
                 why: why.clone(),
             }),
+            Rules::Unreachable(e) => Err(e.clone()),
             Rules::Parsed(robot) => {
                 if robot.allowed(url.as_str()) {
                     Ok(())
@@ -312,8 +313,9 @@ impl Fetcher {
         }
     }
 
-    /// robots.txt by RFC 9309: 2xx → its rules; 4xx → allow all; 5xx or unreachable →
-    /// disallow for now. Redirects are followed (up to the limit).
+    /// robots.txt by RFC 9309: 2xx → its rules; 4xx → allow all; 5xx → disallow for now (the
+    /// site is tried again next run); unreachable → the connection error, for the whole host.
+    /// Redirects are followed (up to the limit).
     async fn fetch_robots(&self, robots_url: &Url) -> Result<Rules, FetchError> {
         let mut current = robots_url.clone();
         for _ in 0..=self.config.max_redirects {
@@ -323,8 +325,8 @@ impl Fetcher {
                 Err(FetchError::Status(code)) => {
                     return Ok(Rules::Unavailable(format!("HTTP {code}")));
                 }
-                Err(e @ (FetchError::SetAside(_) | FetchError::Blocked(_))) => return Err(e),
-                Err(e) => return Ok(Rules::Unavailable(e.to_string())),
+                // Unreachable (connection, timeout) or refused: the site cannot be visited.
+                Err(e) => return Err(e),
             };
             match raw.status {
                 300..=399 => match raw.location.and_then(|l| current.join(&l).ok()) {

@@ -13,8 +13,10 @@ pub enum Rules {
     /// No robots.txt (4xx) or an unreadable one: everything allowed.
     All,
     Parsed(texting_robots::Robot),
-    /// 5xx or unreachable: nothing allowed for now (RFC 9309), tried again next run.
+    /// 5xx: nothing allowed for now (RFC 9309), tried again next run.
     Unavailable(String),
+    /// The host could not be reached at all (nothing allowed, as for 5xx): this error.
+    Unreachable(FetchError),
 }
 
 pub struct RobotsCache {
@@ -43,7 +45,7 @@ impl RobotsCache {
         cell.get_or_init(|| async {
             Arc::new(match fetch().await {
                 Ok(rules) => rules,
-                Err(e) => Rules::Unavailable(e.to_string()),
+                Err(e) => Rules::Unreachable(e),
             })
         })
         .await

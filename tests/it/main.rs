@@ -2,7 +2,10 @@
 
 mod bad_plans;
 mod cli;
+mod fetch;
 mod html;
 mod queries;
 mod robustness;
+#[path = "../support/mod.rs"]
+mod support;
 mod util;
