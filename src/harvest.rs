@@ -216,16 +216,7 @@ impl Visit {
             .unwrap_or(home_url.clone());
         let html = home.body.clone().unwrap_or_default();
         let picks = links::pick_pages(&base, &html, self.opts.max_pages_per_site.saturating_sub(1));
-        let documents: Vec<String> = links::document_links(&base, &html)
-            .iter()
-            .map(Url::to_string)
-            .collect();
-        if !documents.is_empty() {
-            let (domain, found_on) = (site.domain.clone(), home.url.clone());
-            self.store
-                .call(move |s| s.add_documents(&domain, &found_on, &documents))
-                .await?;
-        }
+        self.record_documents(&site.domain, &home).await?;
         let mut pages = 1;
         for pick in picks {
             if pick.url == home_url || pick.url == base {
@@ -235,7 +226,10 @@ impl Visit {
                 .page(&site.domain, &pick.url, pick.kind, &mut counts)
                 .await?
             {
-                Ok(_) => pages += 1,
+                Ok(page) => {
+                    pages += 1;
+                    self.record_documents(&site.domain, &page).await?;
+                }
                 Err(outcome @ SiteOutcome::Pending(_)) => {
                     return self.finish(site, outcome, counts).await;
                 }
@@ -247,6 +241,27 @@ impl Visit {
             }
         }
         self.finish(site, SiteOutcome::Done { pages }, counts).await
+    }
+
+    /// Records the links to documents (PDF catalogues, price lists) a page shows.
+    async fn record_documents(&self, domain: &str, page: &Page) -> Result<(), StoreError> {
+        let (Some(body), Some(base)) = (
+            &page.body,
+            Url::parse(page.final_url.as_deref().unwrap_or(&page.url)).ok(),
+        ) else {
+            return Ok(());
+        };
+        let documents: Vec<String> = links::document_links(&base, body)
+            .iter()
+            .map(Url::to_string)
+            .collect();
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let (domain, found_on) = (domain.to_string(), page.url.clone());
+        self.store
+            .call(move |s| s.add_documents(&domain, &found_on, &documents))
+            .await
     }
 
     async fn finish(

@@ -1,0 +1,326 @@
+//! `prospect harvest --urls` and `prospect status` end to end: the binary against a local
+//! site farm through `--resolve`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use crate::support::farm::{Farm, Reply, closed_port, numbered_hosts};
+use crate::util::{fixture, prospect, stderr, stdout};
+use prospect::store::{SiteStatus, Store};
+
+/// A plan allowing the farm (loopback) with the given politeness settings.
+fn plan(dir: &Path, interval: &str, concurrency: usize, max_pages: usize) -> PathBuf {
+    let path = dir.join("plan.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "campaign: farm\nproducts:\n  - name: LED bulb\ncountries: [DE]\n\
+             fetch:\n  per_host_interval: {interval}\n  concurrency: {concurrency}\n  \
+             max_pages_per_site: {max_pages}\n  allow_private: true\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn harvest(
+    farm: &Farm,
+    plan: &Path,
+    hosts: &[String],
+    extra_urls: &[String],
+    store: &Path,
+) -> Output {
+    let list = plan.with_file_name("urls.txt");
+    let mut text = String::from("# sites to visit\n\n");
+    for h in hosts {
+        text.push_str(&farm.url(h));
+        text.push('\n');
+    }
+    for u in extra_urls {
+        text.push_str(u);
+        text.push('\n');
+    }
+    std::fs::write(&list, text).unwrap();
+    let mut args: Vec<String> = vec![
+        "harvest".into(),
+        plan.to_str().unwrap().into(),
+        "--urls".into(),
+        list.to_str().unwrap().into(),
+        "--store".into(),
+        store.to_str().unwrap().into(),
+    ];
+    args.extend(farm.resolve_args(hosts));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    prospect(&args)
+}
+
+#[test]
+fn company_sites_are_visited_stored_and_not_fetched_again() {
+    let farm = Farm::start(Some(&fixture("sites")));
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), "20ms", 8, 8);
+    let store_path = dir.path().join("store.sqlite");
+    let hosts: Vec<String> = [
+        "lampen-import.test",
+        "eclairage-pro.test",
+        "svet-opt.test",
+        "no-robots.test",
+    ]
+    .map(String::from)
+    .to_vec();
+    // A bad line, a duplicate of a site, and a non-prospect site are reported or dropped.
+    let extra = vec![
+        "not a url".to_string(),
+        format!("{}kontakt.html", farm.url("lampen-import.test")),
+        "https://www.facebook.com/lampenimport".to_string(),
+    ];
+    let out = harvest(&farm, &plan, &hosts, &extra, &store_path);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("urls.txt:7: `not a url` is not a web address"),
+        "{err}"
+    );
+    assert!(
+        err.contains("4 sites in the list (1 left out as not prospects), 4 to visit"),
+        "{err}"
+    );
+    assert!(err.contains("sites: 4 done, 0 failed"), "{err}");
+
+    let store = Store::open(&store_path).unwrap();
+    assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 4);
+    let pages = store.pages_of("lampen-import.test").unwrap();
+    let kinds: BTreeSet<&str> = pages.iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["about", "contact", "home", "legal", "products"].into()
+    );
+    let products = pages.iter().find(|p| p.kind == "products").unwrap();
+    assert!(
+        products.body.as_deref().unwrap().contains("LED-Röhre"),
+        "decoded body stored"
+    );
+    let paths: BTreeSet<String> = farm
+        .hits_for("lampen-import.test")
+        .into_iter()
+        .map(|h| h.path)
+        .collect();
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/intern/")),
+        "robots.txt Disallow obeyed"
+    );
+    assert!(
+        !paths.contains("/datenschutz.html"),
+        "privacy pages are not read"
+    );
+    assert!(
+        store.summary().unwrap().documents >= 1,
+        "the PDF catalogue link is recorded"
+    );
+    drop(store);
+
+    // Running again fetches no stored page: only robots.txt is read again.
+    farm.clear_hits();
+    let out = harvest(&farm, &plan, &hosts, &[], &store_path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        farm.hits().iter().all(|h| h.path == "/robots.txt"),
+        "{:?}",
+        farm.hits()
+    );
+
+    // `status` reports what was done.
+    let out = prospect(&[
+        "status",
+        plan.to_str().unwrap(),
+        "--store",
+        store_path.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        text.contains("sites:     4 (4 done, 0 pending, 0 failed)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_two_requests_to_a_host_are_closer_than_the_interval() {
+    let farm = Farm::start(None);
+    let hosts = numbered_hosts(20);
+    farm.generate(&hosts, 9, 2000);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), "250ms", 16, 10);
+    let store_path = dir.path().join("store.sqlite");
+    let out = harvest(&farm, &plan, &hosts, &[], &store_path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for h in &hosts {
+        let hits = farm.hits_for(h);
+        assert_eq!(hits.len(), 11, "{h}: robots.txt, home and 9 pages");
+        for gap in farm.gaps_for(h) {
+            assert!(
+                gap >= Duration::from_millis(240),
+                "{h}: two requests {gap:?} apart"
+            );
+        }
+    }
+    // All hosts were worked on at once, not one after the other.
+    let first = farm.hits().first().unwrap().at;
+    let last = farm.hits().last().unwrap().at;
+    assert!(last - first < Duration::from_secs(20), "{:?}", last - first);
+}
+
+#[test]
+fn failing_hosts_do_not_stop_the_others() {
+    let farm = Farm::start(Some(&fixture("sites")));
+    farm.route("broken.test", "/", vec![Reply::status(500)]);
+    farm.route("broken.test", "/robots.txt", vec![Reply::status(404)]);
+    farm.route("robots-5xx.test", "/robots.txt", vec![Reply::status(503)]);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), "10ms", 8, 4);
+    let store_path = dir.path().join("store.sqlite");
+    let hosts: Vec<String> = ["no-robots.test", "broken.test", "robots-5xx.test"]
+        .map(String::from)
+        .to_vec();
+    let dead = format!("http://dead.test:{}/", closed_port());
+    let mut args_hosts = hosts.clone();
+    args_hosts.push("dead.test".into());
+    // dead.test is pinned to the farm's address but listed with a port nobody listens on.
+    let list = plan.with_file_name("urls.txt");
+    let mut text: String = hosts.iter().map(|h| format!("{}\n", farm.url(h))).collect();
+    text.push_str(&dead);
+    std::fs::write(&list, text).unwrap();
+    let mut args: Vec<String> = [
+        "harvest",
+        plan.to_str().unwrap(),
+        "--urls",
+        list.to_str().unwrap(),
+        "--store",
+        store_path.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(farm.resolve_args(&args_hosts));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = prospect(&args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let store = Store::open(&store_path).unwrap();
+    assert_eq!(
+        store.site("no-robots.test").unwrap().unwrap().status,
+        SiteStatus::Done
+    );
+    let broken = store.site("broken.test").unwrap().unwrap();
+    assert_eq!(broken.status, SiteStatus::Failed);
+    assert!(broken.reason.unwrap().contains("HTTP 500"));
+    let dead = store.site("dead.test").unwrap().unwrap();
+    assert_eq!(dead.status, SiteStatus::Failed);
+    assert!(dead.reason.unwrap().contains("connection failed"));
+    let later = store.site("robots-5xx.test").unwrap().unwrap();
+    assert_eq!(
+        later.status,
+        SiteStatus::Pending,
+        "robots.txt 503: tried again next run"
+    );
+    assert!(later.reason.unwrap().contains("robots.txt"));
+    drop(store);
+    let out = prospect(&[
+        "status",
+        plan.to_str().unwrap(),
+        "--store",
+        store_path.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("(1 done, 1 pending, 2 failed)"), "{text}");
+    assert!(text.contains("hosts with errors:"), "{text}");
+}
+
+/// Kills the harvester (SIGKILL) at several points of a 50-site harvest; after each kill no
+/// page already stored is fetched again, and the last run finishes everything.
+#[cfg(unix)]
+#[test]
+fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
+    use std::process::{Command, Stdio};
+
+    let farm = Farm::start(None);
+    let hosts = numbered_hosts(50);
+    farm.generate(&hosts, 4, 3000);
+    let dir = tempfile::tempdir().unwrap();
+    // 300 ms between requests to a host: a full run takes about 2 s, so kills land mid-work.
+    let plan = plan(dir.path(), "300ms", 16, 5);
+    let store_path = dir.path().join("store.sqlite");
+    let list = plan.with_file_name("urls.txt");
+    std::fs::write(
+        &list,
+        hosts
+            .iter()
+            .map(|h| format!("{}\n", farm.url(h)))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let mut args: Vec<String> = [
+        "harvest",
+        plan.to_str().unwrap(),
+        "--urls",
+        list.to_str().unwrap(),
+        "--store",
+        store_path.to_str().unwrap(),
+        "--quiet",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(farm.resolve_args(&hosts));
+
+    let stored = || -> BTreeSet<String> {
+        let store = Store::open(&store_path).unwrap();
+        hosts
+            .iter()
+            .flat_map(|h| store.pages_of(h).unwrap())
+            .map(|p| {
+                let u = url::Url::parse(&p.url).unwrap();
+                format!("{}{}", u.host_str().unwrap(), u.path())
+            })
+            .collect()
+    };
+    // Kill points (ms after start), fixed so the test is repeatable; some land early, some late.
+    let mut rng = fastrand::Rng::with_seed(20261123);
+    let mut before = BTreeSet::new();
+    let mut interrupted = 0;
+    for round in 0..5 {
+        farm.clear_hits();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prospect"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let last = round == 4;
+        if !last {
+            std::thread::sleep(Duration::from_millis(rng.u64(300..900)));
+            child.kill().unwrap();
+        }
+        let status = child.wait().unwrap();
+        if last {
+            assert!(status.success());
+        }
+        // No page stored before this round was requested in it.
+        for hit in farm.hits() {
+            let key = format!("{}{}", hit.host, hit.path);
+            assert!(
+                !before.contains(&key),
+                "round {round}: {key} was stored and fetched again"
+            );
+        }
+        before = stored();
+        if !last && before.len() < 50 * 5 {
+            interrupted += 1;
+        }
+    }
+    assert!(interrupted >= 2, "only {interrupted} kills landed mid-work");
+    let store = Store::open(&store_path).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 50);
+    assert_eq!(before.len(), 50 * 5, "home and 4 pages on every site");
+}
