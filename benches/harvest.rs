@@ -30,7 +30,14 @@ fn main() {
     )
     .expect("plan");
     let list = dir.path().join("urls.txt");
-    std::fs::write(&list, hosts.iter().map(|h| format!("{}\n", farm.url(h))).collect::<String>()).expect("list");
+    std::fs::write(
+        &list,
+        hosts
+            .iter()
+            .map(|h| format!("{}\n", farm.url(h)))
+            .collect::<String>(),
+    )
+    .expect("list");
     let store = dir.path().join("store.sqlite");
 
     let started = Instant::now();
@@ -60,13 +67,22 @@ fn main() {
         + usage.ru_stime.tv_usec as f64 / 1e6;
     let peak_mb = usage.ru_maxrss as f64 / 1024.0;
 
-    let pages = farm.hits().iter().filter(|h| h.path != "/robots.txt").count();
+    let pages = farm
+        .hits()
+        .iter()
+        .filter(|h| h.path != "/robots.txt")
+        .count();
     let bound = HOSTS as f64 / INTERVAL_S;
     let rate = pages as f64 / wall;
-    println!("harvest: {HOSTS} hosts × {PAGES} pages of {PAGE_BYTES} bytes, interval 500 ms, concurrency 64");
+    println!(
+        "harvest: {HOSTS} hosts × {PAGES} pages of {PAGE_BYTES} bytes, interval 500 ms, concurrency 64"
+    );
     println!("  pages fetched:       {pages}");
     println!("  wall time:           {wall:.2} s");
-    println!("  pages/s:             {rate:.1} (politeness bound {bound:.0}/s, fraction {:.2})", rate / bound);
+    println!(
+        "  pages/s:             {rate:.1} (politeness bound {bound:.0}/s, fraction {:.2})",
+        rate / bound
+    );
     println!("  CPU time (prospect): {cpu:.2} s");
     println!("  peak RSS (prospect): {peak_mb:.1} MB");
 }

@@ -30,7 +30,7 @@ pub const MAX_REDIRECTS: usize = 5;
 /// Retries after a timeout, a connection error, 429 or 5xx.
 pub const RETRIES: u32 = 3;
 /// First backoff; it doubles each retry (with jitter), up to [`BACKOFF_MAX`].
-pub const BACKOFF_BASE: Duration = Duration::from_secs(2);
+pub const BACKOFF_BASE: Duration = Duration::from_secs(1);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(60);
 /// The longest `Retry-After` (or Crawl-delay) honoured; a longer one gives up on the page.
 pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
@@ -518,21 +518,30 @@ fn is_text(content_type: Option<&str>) -> bool {
 }
 
 fn classify(e: &reqwest::Error) -> FetchError {
-    let mut text = e.to_string();
+    // The innermost cause says it best ("Connection refused", "connection reset by peer").
+    let mut inner = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        inner = s.to_string();
         source = s.source();
     }
-    if text.contains("local or private address") {
-        FetchError::Blocked(text)
+    let inner = match inner.find(" (os error") {
+        Some(i) => inner[..i].to_string(),
+        None => inner,
+    };
+    let mut chars = inner.chars();
+    let short = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => inner,
+    };
+    if short.contains("local or private address") {
+        FetchError::Blocked(short)
     } else if e.is_timeout() {
         FetchError::Timeout("connecting")
     } else if e.is_connect() || e.is_body() || e.is_request() || e.is_decode() {
-        FetchError::Connect(text)
+        FetchError::Connect(short)
     } else {
-        FetchError::Other(text)
+        FetchError::Other(short)
     }
 }
 

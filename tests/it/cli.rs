@@ -96,7 +96,11 @@ fn check_explains_methods_that_yield_nothing() {
 #[test]
 fn readme_shows_the_current_help() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for args in [vec!["--help"], vec!["queries", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["queries", "--help"],
+        vec!["harvest", "--help"],
+    ] {
         let out = prospect(&args);
         assert_eq!(out.status.code(), Some(0));
         let help = stdout(&out);
