@@ -324,3 +324,85 @@ fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
     assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 50);
     assert_eq!(before.len(), 50 * 5, "home and 4 pages on every site");
 }
+
+/// Ctrl-C (SIGINT) stops after the requests in flight, keeps everything stored, and the
+/// same command afterwards finishes the work.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_the_next_run_finishes() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let farm = Farm::start(None);
+    let hosts = numbered_hosts(30);
+    farm.generate(&hosts, 4, 2000);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), "400ms", 16, 5);
+    let store_path = dir.path().join("store.sqlite");
+    let list = plan.with_file_name("urls.txt");
+    std::fs::write(
+        &list,
+        hosts
+            .iter()
+            .map(|h| format!("{}\n", farm.url(h)))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let mut args: Vec<String> = [
+        "harvest",
+        plan.to_str().unwrap(),
+        "--urls",
+        list.to_str().unwrap(),
+        "--store",
+        store_path.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(farm.resolve_args(&hosts));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prospect"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the harvest is under way (a page request arrived), then press Ctrl-C.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !farm.hits().iter().any(|h| h.path == "/") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let interrupted = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(10),
+        "stops soon"
+    );
+    assert!(
+        err.contains("stopping after the requests in flight"),
+        "{err}"
+    );
+    assert!(
+        err.contains("run the same command again to continue"),
+        "{err}"
+    );
+    let store = Store::open(&store_path).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let pending = store.sites(SiteStatus::Pending).unwrap().len();
+    assert!(pending > 0, "stopped before the end");
+    drop(store);
+
+    let out = prospect(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let store = Store::open(&store_path).unwrap();
+    assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 30);
+}
