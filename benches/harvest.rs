@@ -5,7 +5,7 @@
 //!
 //! Run: `cargo bench --bench harvest`
 
-#[path = "../tests/support/farm.rs"]
+#[path = "../tests/support/farm/mod.rs"]
 mod farm;
 
 use std::process::Command;

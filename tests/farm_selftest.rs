@@ -1,7 +1,7 @@
 //! The site farm's own tests, spoken in raw HTTP over std sockets so they depend on nothing
 //! the farm uses for serving.
 
-#[path = "support/farm.rs"]
+#[path = "support/farm/mod.rs"]
 mod farm;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
