@@ -39,6 +39,8 @@ pub enum Command {
     Harvest(HarvestArgs),
     /// Show what the campaign has done and what is left.
     Status(StatusArgs),
+    /// Grade one company (A/B/C/D/X) from its site or from saved pages, with the evidence.
+    Score(ScoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +86,29 @@ pub struct HarvestArgs {
     /// Visit again the sites that failed, and fetch again the pages that failed.
     #[arg(long)]
     pub retry_failed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The company's site (visited politely; its pages are kept in the campaign store).
+    pub url: Option<String>,
+    /// The plan that says what we sell.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// A saved page to grade instead of visiting a site; repeatable (home page first).
+    #[arg(long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// text (for people) or json (one object with the lead sheet's columns).
+    #[arg(long, value_parser = ["text", "json"])]
+    pub format: Option<String>,
+    /// Also print the decision on every catalogue item.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable.
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = parse_pin)]
+    pub resolve: Vec<Pin>,
 }
 
 #[derive(Debug, Args)]

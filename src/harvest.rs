@@ -14,6 +14,7 @@ use url::Url;
 use crate::extract::Domain;
 use crate::extract::links::{self, PageKind};
 use crate::net::{FetchError, Fetcher};
+use crate::score::{self, Grader, lead};
 use crate::store::{self, Page, Site, SiteStatus, StoreError, StoreHandle};
 
 /// The built-in list of domains that are never leads (search engines, social networks,
@@ -87,7 +88,12 @@ pub struct Report {
     pub pages_reused: usize,
     pub page_errors: usize,
     pub stopped: bool,
+    /// Leads graded this run, by grade (A, B, C, D, X).
+    pub grades: std::collections::BTreeMap<String, usize>,
 }
+
+/// A site visit: how it ended, pages fetched, reused, failed, and the grade given.
+type Visited = (SiteOutcome, usize, usize, usize, Option<String>);
 
 /// Set to stop: in-flight requests finish, no new ones start.
 #[derive(Debug, Clone, Default)]
@@ -105,12 +111,14 @@ impl Stop {
 struct Visit {
     fetcher: Arc<Fetcher>,
     store: StoreHandle,
+    grader: Option<Arc<Grader>>,
     opts: HarvestOptions,
     progress: Arc<dyn Progress>,
     stop: Stop,
 }
 
-/// Visits the sites (pending ones; failed ones too with `retry_failed`), storing every page.
+/// Visits the sites (pending ones; failed ones too with `retry_failed`), storing every page;
+/// with a grader, grades each site visited and stores its lead.
 pub async fn harvest(
     fetcher: Arc<Fetcher>,
     store: StoreHandle,
@@ -118,11 +126,13 @@ pub async fn harvest(
     opts: HarvestOptions,
     progress: Arc<dyn Progress>,
     stop: Stop,
+    grader: Option<Arc<Grader>>,
 ) -> Result<Report, StoreError> {
     let limit = Arc::new(Semaphore::new(opts.parallel_sites.max(1)));
     let visit = Arc::new(Visit {
         fetcher,
         store,
+        grader,
         opts,
         progress,
         stop: stop.clone(),
@@ -149,7 +159,10 @@ pub async fn harvest(
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(Ok((outcome, fetched, reused, errors))) => {
+            Ok(Ok((outcome, fetched, reused, errors, grade))) => {
+                if let Some(g) = grade {
+                    *report.grades.entry(g).or_default() += 1;
+                }
                 report.pages_fetched += fetched;
                 report.pages_reused += reused;
                 report.page_errors += errors;
@@ -192,7 +205,7 @@ pub async fn harvest(
 impl Visit {
     /// One site: home page, then the chosen pages. Returns the outcome and page counts
     /// (fetched, reused, errors).
-    async fn site(&self, site: &Site) -> Result<(SiteOutcome, usize, usize, usize), StoreError> {
+    async fn site(&self, site: &Site) -> Result<Visited, StoreError> {
         let mut counts = (0, 0, 0);
         let Ok(home_url) = Url::parse(&site.home_url) else {
             let outcome = SiteOutcome::Failed(format!("`{}` is not a web address", site.home_url));
@@ -269,7 +282,7 @@ impl Visit {
         site: &Site,
         outcome: SiteOutcome,
         counts: (usize, usize, usize),
-    ) -> Result<(SiteOutcome, usize, usize, usize), StoreError> {
+    ) -> Result<Visited, StoreError> {
         let (status, reason) = match &outcome {
             SiteOutcome::Done { .. } => (SiteStatus::Done, None),
             SiteOutcome::Failed(why) => (SiteStatus::Failed, Some(why.clone())),
@@ -286,8 +299,36 @@ impl Visit {
                 Ok(())
             })
             .await?;
+        let grade = match (&outcome, &self.grader) {
+            (SiteOutcome::Done { .. }, Some(grader)) => {
+                Some(self.grade(grader.clone(), &site.domain).await?)
+            }
+            _ => None,
+        };
         self.progress.site_done(&site.domain, &outcome);
-        Ok((outcome, counts.0, counts.1, counts.2))
+        Ok((outcome, counts.0, counts.1, counts.2, grade))
+    }
+
+    /// Grades a visited site from its stored pages (on a blocking thread: it is CPU work)
+    /// and stores the lead; returns the grade.
+    async fn grade(&self, grader: Arc<Grader>, domain: &str) -> Result<String, StoreError> {
+        let d = domain.to_string();
+        let pages = self.store.call(move |s| s.pages_of(&d)).await?;
+        let d = domain.to_string();
+        let graded = tokio::task::spawn_blocking(move || {
+            let lead = grader.grade(&d, &score::pages_from_store(&pages));
+            let json = lead::to_json(&lead, &crate::clock::today()).to_string();
+            (lead.grade.to_string(), json)
+        })
+        .await
+        .map_err(|e| StoreError::Other {
+            path: Default::default(),
+            message: format!("grading {domain} crashed: {e}"),
+        })?;
+        let (grade, json) = graded;
+        let (d, g) = (domain.to_string(), grade.clone());
+        self.store.call(move |s| s.save_lead(&d, &g, &json)).await?;
+        Ok(grade)
     }
 
     /// A page from the store if it is there (and fresh), else fetched and stored.

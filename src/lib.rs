@@ -2,12 +2,14 @@
 //!
 //! The library holds all the logic; `main.rs` and `app/` are a thin command-line layer on top.
 
+pub mod clock;
 pub mod diag;
 pub mod extract;
 pub mod fsx;
 pub mod harvest;
 pub mod net;
 pub mod plan;
+pub mod score;
 pub mod store;
 pub mod templates;
 

@@ -15,10 +15,12 @@ use prospect::extract::Domain;
 use prospect::extract::domain::parse_site_url;
 use prospect::harvest::{self, HarvestOptions, Progress, SiteOutcome, Stop};
 use prospect::net::{FetchConfig, Fetcher};
+use prospect::score::Grader;
 use prospect::store::{SiteStatus, StoreHandle};
 
 pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
-    let (plan, _) = load_plan(&args.plan, None)?;
+    let (plan, catalog) = load_plan(&args.plan, None)?;
+    let grader = Arc::new(Grader::new(plan.clone(), Arc::new(catalog.lang)));
     let text = read_list(&args.urls)?;
     let mut excluded = harvest::domain_list(harvest::NON_PROSPECT_DOMAINS);
     excluded.extend(plan.exclude_domains.iter().cloned());
@@ -109,8 +111,16 @@ pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
         let stop = Stop::default();
         watch_ctrl_c(stop.clone(), quiet);
         let progress: Arc<dyn Progress> = Arc::new(Reporter::new(to_visit, quiet));
-        let report =
-            harvest::harvest(fetcher, store.clone(), sites, opts, progress.clone(), stop).await?;
+        let report = harvest::harvest(
+            fetcher,
+            store.clone(),
+            sites,
+            opts,
+            progress.clone(),
+            stop,
+            Some(grader),
+        )
+        .await?;
         anyhow::Ok(report)
     })?;
     if !quiet {
@@ -123,6 +133,14 @@ pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
             report.pages_reused,
             report.page_errors
         );
+        if !report.grades.is_empty() {
+            let grades: Vec<String> = report
+                .grades
+                .iter()
+                .map(|(g, n)| format!("{n} {g}"))
+                .collect();
+            eprintln!("leads graded: {}", grades.join(", "));
+        }
         if report.stopped {
             eprintln!("stopped; run the same command again to continue where it stopped");
         }

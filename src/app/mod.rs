@@ -4,6 +4,7 @@ mod check;
 mod harvest;
 mod init;
 mod queries;
+mod score;
 mod status;
 
 use std::io::Write;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Queries(args) => queries::run(&args, cli.quiet),
         Command::Harvest(args) => harvest::run(&args, cli.quiet),
         Command::Status(args) => status::run(&args),
+        Command::Score(args) => score::run(&args),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Reading fetched pages: registrable domains, links to the pages that matter.
 
+pub mod contacts;
 pub mod domain;
-pub mod page;
 pub mod links;
+pub mod page;
 
 pub use domain::Domain;

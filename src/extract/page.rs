@@ -373,15 +373,18 @@ pub fn analyze(html: &str, catalogue: bool) -> PageText {
                             }
                         }
                     } else if name == "tr" {
-                        let cells: Vec<String> = er
+                        // The cell that names the article: the one with the most letters
+                        // (not the code, price or quantity).
+                        let best = er
                             .children()
                             .filter_map(ElementRef::wrap)
                             .filter(|c| c.value().name() == "td")
                             .map(element_text)
-                            .filter(|t| t.chars().any(char::is_alphabetic))
-                            .collect();
-                        if let Some(first) = cells.first().filter(|t| usable_item(t)) {
-                            row_items.push(first.clone());
+                            .max_by_key(|t| t.chars().filter(|c| c.is_alphabetic()).count());
+                        if let Some(best) = best.filter(|t| {
+                            usable_item(t) && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        }) {
+                            row_items.push(best);
                             ctx.in_item = true;
                         }
                     }

@@ -7,7 +7,7 @@ mod writer;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -28,12 +28,7 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Seconds since the Unix epoch, the store's time unit.
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
+pub use crate::clock::{now, today};
 
 /// Where a site stands in the campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,6 +433,32 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| self.err(e))?;
         Ok(s)
+    }
+
+    /// Stores (or replaces) a site's lead: its grade and the sheet's columns as JSON.
+    pub fn save_lead(&mut self, domain: &str, grade: &str, data: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO leads (domain, grade, data, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(domain) DO UPDATE SET grade = excluded.grade, data = excluded.data,
+                   updated_at = excluded.updated_at",
+                params![domain, grade, data, now()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Leads by grade (A, B, C, D, X), counted.
+    pub fn lead_counts(&self) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT coalesce(grade, '?'), count(*) FROM leads GROUP BY 1 ORDER BY 1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
     }
 
     /// SQLite's own consistency check ("ok" when the file is sound).

@@ -462,33 +462,5 @@ fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> V
 
 /// The current calendar year (UTC), for `{year}`.
 pub fn current_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    year_of_unix_days((secs / 86_400) as i64)
-}
-
-/// Civil year of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn year_of_unix_days(days: i64) -> i32 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2)) as i32
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_from_day_counts() {
-        assert_eq!(year_of_unix_days(0), 1970);
-        assert_eq!(year_of_unix_days(20_454), 2026); // 2026-01-01
-        assert_eq!(year_of_unix_days(20_453), 2025); // 2025-12-31
-        assert_eq!(year_of_unix_days(11_016), 2000); // 2000-02-29
-    }
+    crate::clock::year()
 }

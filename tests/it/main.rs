@@ -3,6 +3,7 @@
 mod bad_plans;
 mod cli;
 mod fetch;
+mod grading;
 mod harvest;
 mod html;
 mod queries;

@@ -1,0 +1,48 @@
+//! Wall-clock time in the forms the program shows and stores: Unix seconds, the civil date
+//! (UTC) and the year.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+pub fn civil(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((yoe + era * 400 + i64::from(month <= 2)) as i32, month, day)
+}
+
+/// Today (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    let (y, m, d) = civil(now().div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// This year (UTC).
+pub fn year() -> i32 {
+    civil(now().div_euclid(86_400)).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(20_454), (2026, 1, 1));
+        assert_eq!(civil(20_453), (2025, 12, 31));
+        assert_eq!(civil(11_016), (2000, 2, 29));
+    }
+}

@@ -1,0 +1,292 @@
+//! Phone numbers: `tel:` links, and numbers in text that carry a phone label (`Tel.:`, `Phone`,
+//! `Телефон` …) or start with an international or trunk prefix (`+`, `00`, `(0`); fax numbers
+//! are left out. Parsed and validated with `phonenumber`, written in E.164.
+
+use std::sync::LazyLock;
+
+use phonenumber::Mode;
+use phonenumber::country::Id as Region;
+use regex::Regex;
+
+/// A run of digits with the separators people write inside phone numbers, possibly with a
+/// leading `+` or `(`; ends on a digit.
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[+(]{0,2}[0-9][0-9 \t\u{A0}\u{2009}\u{202F}().\-\u{2010}-\u{2015}\u{2212}/]*[0-9]")
+        .expect("valid phone pattern")
+});
+
+/// Where a run of several numbers is cut when it is not one number as a whole
+/// (`040 123456 / 040 654321`).
+static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+[/\-|\u{2013}\u{2014}]\s+|\s{2,}").expect("valid split pattern")
+});
+
+/// Label words that mark a phone number, matched as whole words (lower case); `t` as in
+/// `T +49 …`.
+const PHONE_WORDS: &[&str] = &[
+    "t", "tel", "tél", "tlf", "tfno", "fon", "ph", "mob", "gsm", "cep", "kom", "handy", "cell",
+    "call", "hotline", "whatsapp", "тел", "моб",
+];
+
+/// Label word beginnings that mark a phone number (`telefon`, `telephone`, `téléphone`,
+/// `teléfono`, `telefone`, `telefono`, `telefoon`, `телефон`, `mobile`, `mobil` …).
+const PHONE_STEMS: &[&str] = &[
+    "telef",
+    "teléf",
+    "teleph",
+    "téléph",
+    "telf",
+    "phone",
+    "mobil",
+    "móvil",
+    "movil",
+    "celular",
+    "cellulare",
+    "rufnummer",
+    "телеф",
+    "мобил",
+    "هاتف",
+    "جوال",
+];
+
+/// Parts of label words that mark a fax number (`fax`, `telefax`, `faks`, `факс`).
+const FAX_PARTS: &[&str] = &["fax", "faks", "факс", "φαξ"];
+/// Whole words that mark a fax number: `f` as in `T +49 … F +49 …`.
+const FAX_WORDS: &[&str] = &["f"];
+
+/// Labels in scripts without spaces between words.
+const CJK_PHONE: &[&str] = &["电话", "電話", "手机", "手機"];
+const CJK_FAX: &[&str] = &["传真", "傳真"];
+
+/// Characters before a number searched for its label (extended to the start of a word).
+const LABEL_WINDOW: usize = 24;
+/// A number this close after a labelled one, with only punctuation between, shares its label
+/// (`Tel. 040 123456, 040 654321`).
+const LIST_GAP: usize = 4;
+/// Digits of a phone number with its prefixes.
+const MIN_DIGITS: usize = 7;
+const MAX_DIGITS: usize = 20;
+/// Longer runs of digits and separators are not phone numbers (tables, serial numbers).
+const MAX_RUN_BYTES: usize = 120;
+/// Numbers parsed per text at most: bounds the work on pages full of digits.
+const MAX_PARSES: usize = 1000;
+
+/// The region for an ISO 3166-1 alpha-2 code (any case); `None` for unknown codes.
+pub(super) fn region(code: Option<&str>) -> Option<Region> {
+    code?.trim().to_ascii_uppercase().parse().ok()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    None,
+    Phone,
+    Fax,
+}
+
+/// Phone numbers in `text` in E.164, each with the byte offset where it starts.
+pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut parses = 0;
+    // End and label of the previous run of digits.
+    let mut previous: Option<(usize, Label)> = None;
+    for m in CANDIDATE.find_iter(text) {
+        if parses >= MAX_PARSES {
+            break;
+        }
+        let (start, end) = (m.start(), m.end());
+        let mut label = label_before(text, start);
+        if label == Label::None
+            && let Some((prev_end, prev_label)) = previous
+            && let gap = &text[prev_end..start]
+            && gap.len() <= 4 * LIST_GAP
+            && gap.chars().count() <= LIST_GAP
+            && !gap.chars().any(char::is_alphanumeric)
+        {
+            label = prev_label;
+        }
+        previous = Some((end, label));
+        if label == Label::Fax || glued_to_word(text, start) || m.len() > MAX_RUN_BYTES {
+            continue;
+        }
+        let (rel, run) = balanced(m.as_str());
+        let run_start = start + rel;
+        if label == Label::Phone || prefixed(run) {
+            parses += 1;
+            if let Some(e164) = parse(run, region) {
+                out.push((run_start, e164));
+                continue;
+            }
+        }
+        for (rel, piece) in split(run) {
+            if label == Label::Phone || prefixed(piece) {
+                parses += 1;
+                if let Some(e164) = parse(piece, region) {
+                    out.push((run_start + rel, e164));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The number of a `tel:` or `callto:` link target (the part after the scheme), in E.164.
+pub(super) fn from_link(target: &str, region: Option<Region>) -> Option<String> {
+    let decoded = super::percent_decode(target);
+    let number = decoded
+        .trim_start_matches('/')
+        .split([';', '?'])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    if number.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    parse(number, region)
+}
+
+/// Whether the text just before a link (the end of `before`) labels it as a fax number.
+pub(super) fn labelled_fax(before: &str) -> bool {
+    label_before(before, before.len()) == Label::Fax
+}
+
+/// Starts with `+`, `00` or a trunk prefix in parentheses (`(0`).
+fn prefixed(run: &str) -> bool {
+    let run = run.trim_start();
+    run.starts_with('+') || run.starts_with("00") || run.starts_with("(0") || run.starts_with("(+")
+}
+
+/// The pieces of a run cut at [`SPLIT`], with their offsets; nothing when there is no cut.
+fn split(run: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for sep in SPLIT.find_iter(run) {
+        pieces.push((from, &run[from..sep.start()]));
+        from = sep.end();
+    }
+    if from > 0 {
+        pieces.push((from, &run[from..]));
+    }
+    pieces
+}
+
+/// The run (and its offset in `run`) without an unclosed `(` and what follows it
+/// (`040 123456 (9`), or without a leading `(` that is never closed.
+fn balanced(run: &str) -> (usize, &str) {
+    let mut open: Option<usize> = None;
+    for (i, ch) in run.char_indices() {
+        match ch {
+            '(' => open = Some(i),
+            ')' => open = None,
+            _ => {}
+        }
+    }
+    match open {
+        Some(0) => {
+            let rest = run.trim_start_matches('(');
+            (run.len() - rest.len(), rest)
+        }
+        Some(i) => (0, run[..i].trim_end_matches(|c: char| !c.is_ascii_digit())),
+        None => (0, run),
+    }
+}
+
+/// The number continues a word or code (`DE123456789`, `ABC-1234567`, `HRB/1234567`).
+fn glued_to_word(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        Some(c) if c.is_alphanumeric() => true,
+        Some('-' | '/' | '_') => before.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
+/// The label of a number starting at `start`: the words before it, back to the previous digit
+/// and at most [`LABEL_WINDOW`] characters (plus the rest of a word cut by the window).
+fn label_before(text: &str, start: usize) -> Label {
+    let head = &text[..start];
+    let mut from = start;
+    let mut taken = 0;
+    let mut chars = head.char_indices().rev();
+    for (i, ch) in chars.by_ref() {
+        if ch.is_ascii_digit() {
+            break;
+        }
+        from = i;
+        taken += 1;
+        if taken >= LABEL_WINDOW {
+            break;
+        }
+    }
+    if taken >= LABEL_WINDOW {
+        for (i, ch) in chars.take(LABEL_WINDOW) {
+            if !ch.is_alphabetic() {
+                break;
+            }
+            from = i;
+        }
+    }
+    classify(&head[from..])
+}
+
+fn classify(window: &str) -> Label {
+    let lower = window.to_lowercase();
+    let mut phone = CJK_PHONE.iter().any(|w| lower.contains(w));
+    let mut fax = CJK_FAX.iter().any(|w| lower.contains(w));
+    for word in lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if FAX_WORDS.contains(&word) || FAX_PARTS.iter().any(|f| word.contains(f)) {
+            fax = true;
+        } else if PHONE_WORDS.contains(&word) || PHONE_STEMS.iter().any(|s| word.starts_with(s)) {
+            phone = true;
+        }
+    }
+    // `Tel./Fax: …` is both: a phone number.
+    match (phone, fax) {
+        (true, _) => Label::Phone,
+        (false, true) => Label::Fax,
+        (false, false) => Label::None,
+    }
+}
+
+/// A number as written (`+49 (0)40 123 456-7`, `(0212) 345 67 89`, `0049 40 1234567`) in
+/// E.164 if `phonenumber` finds it valid. Without `region`, only international numbers.
+fn parse(written: &str, region: Option<Region>) -> Option<String> {
+    let written = written.trim().trim_start_matches('(');
+    let digits = digits_of(written);
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) {
+        return None;
+    }
+    let plus = written.starts_with('+');
+    let idd = !plus && digits.starts_with("00") && !digits.starts_with("000");
+    let mut tries = Vec::new();
+    if plus || idd {
+        let skip = if idd { 2 } else { 0 };
+        let mut international = |digits: String| {
+            if let Some(rest) = digits.get(skip..) {
+                tries.push(format!("+{rest}"));
+            }
+        };
+        // German style `+49 (0)40 …`: the trunk prefix in parentheses is not dialled from abroad.
+        international(digits_of(&written.replace("(0)", "")));
+        // `+49 (040) …`
+        if let Some(i) = written.find("(0") {
+            let mut alt = written.to_string();
+            alt.remove(i + 1);
+            international(digits_of(&alt));
+            // Italian numbers keep their 0: `+39 (0)6 …` is `+39 06 …`.
+            international(digits.clone());
+        }
+    } else if region.is_some() {
+        tries.push(digits);
+    }
+    tries.into_iter().find_map(|t| {
+        let number = phonenumber::parse(region, &t).ok()?;
+        phonenumber::is_valid(&number).then(|| number.format().mode(Mode::E164).to_string())
+    })
+}
+
+fn digits_of(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}

@@ -1,0 +1,492 @@
+//! Facts about a company from its pages: its name, what kind of buyer it is, its country
+//! (with the reason), and where to reach it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::normalize::fold;
+use crate::templates::LangData;
+
+/// Legal forms that end a company's registered name, folded.
+const LEGAL_FORMS: &[&str] = &[
+    "gmbh",
+    "gmbh co kg",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "e k",
+    "ltd",
+    "limited",
+    "llc",
+    "inc",
+    "corp",
+    "plc",
+    "sa",
+    "s a",
+    "sas",
+    "sarl",
+    "s a r l",
+    "eurl",
+    "sl",
+    "s l",
+    "s r l",
+    "srl",
+    "spa",
+    "s p a",
+    "bv",
+    "b v",
+    "nv",
+    "n v",
+    "sp z o o",
+    "s r o",
+    "a s",
+    "as",
+    "ab",
+    "oy",
+    "aps",
+    "ooo",
+    "ооо",
+    "ao",
+    "ао",
+    "zao",
+    "pao",
+    "a s",
+    "ltd sti",
+    "a ş",
+    "ltda",
+    "lda",
+    "pvt ltd",
+    "pty ltd",
+    "fzco",
+    "fze",
+    "llp",
+    "kft",
+    "d o o",
+    "ead",
+    "eood",
+    "srl",
+];
+
+/// Customer types as the sheet names them, with extra words for those the dictionary lacks.
+const CONTRACTOR_WORDS: &[&str] = &[
+    "contractor",
+    "installer",
+    "installation company",
+    "electrical contractor",
+    "installateur",
+    "elektroinstallateur",
+    "installationsbetrieb",
+    "installateur electricien",
+    "entreprise d electricite",
+    "instalador",
+    "instaladora",
+    "installatore",
+    "aannemer",
+    "installatiebedrijf",
+    "instalator",
+    "монтажная организация",
+    "монтаж",
+    "müteahhit",
+    "taahhüt",
+];
+const END_USER_WORDS: &[&str] = &[
+    "hotel",
+    "hospital",
+    "school",
+    "farm",
+    "municipality",
+    "end user",
+    "endkunde",
+];
+
+/// The sheet's customer type for a dictionary type.
+fn sheet_type(dictionary: &str) -> Option<&'static str> {
+    Some(match dictionary {
+        "importer" => "importer",
+        "distributor" => "distributor",
+        "wholesaler" => "wholesaler",
+        "retailer" | "dealer" | "vendor" => "retailer",
+        "manufacturer" => "manufacturer",
+        "agent" => "agent",
+        "supplier" => "wholesaler",
+        _ => return None,
+    })
+}
+
+/// Which type wins a tie: the more specific trade roles first.
+const TYPE_ORDER: [&str; 8] = [
+    "importer",
+    "distributor",
+    "wholesaler",
+    "manufacturer",
+    "agent",
+    "retailer",
+    "contractor",
+    "end_user",
+];
+
+/// How the company describes itself: the customer-type words (in every language of the
+/// dictionary) counted in its own text; the most frequent wins.
+pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
+    let folded = format!(" {} ", fold(text));
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut count = |t: &'static str, word: &str| {
+        let w = fold(word);
+        if w.len() < 3 {
+            return;
+        }
+        let n = count_words(&folded, &w);
+        if n > 0 {
+            *counts.entry(t).or_default() += n;
+        }
+    };
+    for (kind, langs) in &lang.customer_types {
+        let Some(t) = sheet_type(kind) else { continue };
+        for words in langs.values() {
+            for w in words {
+                count(t, w);
+            }
+        }
+    }
+    for w in CONTRACTOR_WORDS {
+        count("contractor", w);
+    }
+    for w in END_USER_WORDS {
+        count("end_user", w);
+    }
+    let best = counts.values().copied().max()?;
+    TYPE_ORDER
+        .iter()
+        .find(|t| counts.get(*t) == Some(&best))
+        .map(|t| t.to_string())
+}
+
+/// Occurrences of `word` (folded) in ` folded text `, on word starts; a word of 6+ letters
+/// also matches inflected forms (importeur → importeure, importeurs).
+fn count_words(haystack: &str, word: &str) -> usize {
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(pos) = haystack[from..].find(word) {
+        let at = from + pos;
+        let before = haystack[..at].chars().next_back().is_none_or(|c| c == ' ');
+        let after_text = &haystack[at + word.len()..];
+        let tail: usize = after_text.chars().take_while(|c| *c != ' ').count();
+        let after = tail == 0 || (word.chars().count() >= 6 && tail <= 3);
+        if before && after {
+            n += 1;
+        }
+        from = at + word.len();
+    }
+    n
+}
+
+/// The registered name: a line of the legal notice or footer ending in a legal form
+/// ("Lampen Import GmbH"), else the site's name, else the title's first part.
+pub fn company_name(
+    legal_text: &str,
+    chrome_text: &str,
+    site_name: Option<&str>,
+    title: &str,
+) -> Option<String> {
+    for text in [legal_text, chrome_text] {
+        for line in text.lines() {
+            for part in line.split(['|', '·', '•', ',']) {
+                if let Some(name) = legal_name(part) {
+                    return Some(name);
+                }
+            }
+        }
+    }
+    if let Some(n) = site_name.filter(|n| !n.is_empty()) {
+        return Some(n.to_string());
+    }
+    let first = title
+        .split([' ', '|', '–', '—', '-', ':'])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = title
+        .split(['|', '–', '—', ':'])
+        .next()
+        .map(str::trim)
+        .unwrap_or(&first)
+        .trim()
+        .to_string();
+    (!first.is_empty()).then_some(first)
+}
+
+/// A legal name inside a piece of text: words up to and including a legal form.
+fn legal_name(part: &str) -> Option<String> {
+    let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
+    let text = text
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '©' || c == ' ' || c == '-')
+        .trim();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 12 {
+        return None;
+    }
+    for end in (1..words.len()).rev() {
+        // The last 1–4 words may be the legal form.
+        for form_len in 1..=4.min(end) {
+            let form: String = fold(&words[end + 1 - form_len..=end].join(" "));
+            if LEGAL_FORMS.contains(&form.as_str()) && end + 1 - form_len >= 1 {
+                let name = words[..=end].join(" ");
+                let name = name.trim_end_matches([',', '.', ';']).to_string();
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+/// Top-level domains that are country codes in form only (used worldwide).
+const GENERIC_CC_TLDS: [&str; 10] = ["io", "co", "tv", "me", "ai", "ly", "gg", "cc", "fm", "ws"];
+
+/// The country, with the reason, in order of trust: the domain's country code, a country
+/// named in the address (legal notice, contact page, footer), the phone numbers' prefix,
+/// then the page language where one country speaks it.
+pub fn country(
+    domain: &str,
+    address_text: &str,
+    phones: &[String],
+    page_lang: Option<&str>,
+    lang: &LangData,
+) -> Option<(String, String)> {
+    let tld = domain.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
+    let tld = if tld == "UK" { "GB".to_string() } else { tld };
+    if tld.len() == 2
+        && lang.countries.contains_key(&tld)
+        && !GENERIC_CC_TLDS.contains(&tld.to_ascii_lowercase().as_str())
+    {
+        return Some((tld.clone(), format!("domain .{}", tld.to_ascii_lowercase())));
+    }
+    if let Some(found) = country_in_address(address_text, lang) {
+        return Some(found);
+    }
+    for p in phones {
+        if let Some(cc) = country_of_phone(p) {
+            return Some((cc, format!("phone {}", &p[..p.len().min(4)])));
+        }
+    }
+    let by_lang = match page_lang? {
+        "pl" => "PL",
+        "tr" => "TR",
+        "ja" => "JP",
+        "ko" => "KR",
+        "vi" => "VN",
+        "cs" => "CZ",
+        "sk" => "SK",
+        "hu" => "HU",
+        "ro" => "RO",
+        "bg" => "BG",
+        "el" => "GR",
+        "da" => "DK",
+        "fi" => "FI",
+        "nb" | "no" => "NO",
+        "sv" => "SE",
+        "uk" => "UA",
+        "lt" => "LT",
+        "lv" => "LV",
+        "et" => "EE",
+        "he" => "IL",
+        "th" => "TH",
+        "it" => "IT",
+        "nl" => "NL",
+        "id" => "ID",
+        "hr" => "HR",
+        "sl" => "SI",
+        _ => return None,
+    };
+    Some((
+        by_lang.to_string(),
+        format!("language {}", page_lang.unwrap_or_default()),
+    ))
+}
+
+/// The countries whose numbers a page in this language most likely shows, most likely first
+/// (guesses for reading national phone numbers, which must then be valid there).
+pub fn countries_of_language(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "de" => &["DE", "AT", "CH"],
+        "fr" => &["FR", "BE", "CH", "CA", "MA", "SN", "CI"],
+        "es" => &["ES", "MX", "AR", "CO", "CL", "PE"],
+        "it" => &["IT", "CH"],
+        "pt" => &["PT", "BR", "AO", "MZ"],
+        "nl" => &["NL", "BE"],
+        "en" => &["GB", "US", "IE", "AU", "CA", "NZ", "ZA", "IN", "NG", "KE"],
+        "ar" => &["AE", "SA", "EG", "MA", "JO", "KW", "QA"],
+        "ru" => &["RU", "KZ", "BY"],
+        "pl" => &["PL"],
+        "tr" => &["TR"],
+        "ja" => &["JP"],
+        "ko" => &["KR"],
+        "vi" => &["VN"],
+        "id" => &["ID"],
+        "cs" => &["CZ"],
+        "sk" => &["SK"],
+        "hu" => &["HU"],
+        "ro" => &["RO", "MD"],
+        "bg" => &["BG"],
+        "el" => &["GR", "CY"],
+        "da" => &["DK"],
+        "fi" => &["FI"],
+        "nb" | "no" => &["NO"],
+        "sv" => &["SE"],
+        "uk" => &["UA"],
+        "he" => &["IL"],
+        "th" => &["TH"],
+        "zh" => &["CN", "TW", "HK"],
+        _ => &[],
+    }
+}
+
+/// Countries the site names in its title, header or footer ("Kenya Biz Directory"), most
+/// often named first: candidates for reading national phone numbers.
+pub fn countries_named(text: &str, lang: &LangData) -> Vec<String> {
+    let folded = format!(" {} ", fold(text));
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (code, c) in &lang.countries {
+        let n: usize = std::iter::once(&c.name)
+            .chain(c.names.values())
+            .map(|name| fold(name))
+            .filter(|name| name.len() >= 4)
+            .collect::<BTreeSet<_>>()
+            .iter()
+            .map(|name| folded.matches(&format!(" {name} ")).count())
+            .sum();
+        if n > 0 {
+            found.push((n, code.clone()));
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().map(|(_, c)| c).collect()
+}
+
+/// A country named on a line that looks like an address (it has digits: a postcode).
+fn country_in_address(text: &str, lang: &LangData) -> Option<(String, String)> {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for (code, c) in &lang.countries {
+        names.push((fold(&c.name), code));
+        for n in c.names.values() {
+            names.push((fold(n), code));
+        }
+    }
+    // The country closes an address ("20095 Hamburg, Deutschland"); a street named after
+    // a country ("Kıbrıs Şehitleri Cad.") does not count.
+    for line in text.lines() {
+        if !line.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        for segment in line.split([',', '·', '|', '•', ';', '\u{2013}']) {
+            let folded = fold(segment);
+            for (name, code) in &names {
+                if name.len() >= 4 && (folded == *name || folded.ends_with(&format!(" {name}"))) {
+                    return Some((code.to_string(), format!("address: {}", line.trim())));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn country_of_phone(e164: &str) -> Option<String> {
+    let number = phonenumber::parse(None, e164).ok()?;
+    let id = number.country().id()?;
+    Some(format!("{id:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templates::Catalog;
+
+    #[test]
+    fn legal_names_from_notices_and_footers() {
+        assert_eq!(
+            legal_name("Lampen Import GmbH").as_deref(),
+            Some("Lampen Import GmbH")
+        );
+        assert_eq!(
+            legal_name("© 2024 Éclairage Pro SARL").as_deref(),
+            Some("Éclairage Pro SARL")
+        );
+        assert_eq!(
+            legal_name("Luxor Lighting Trading LLC, Dubai").as_deref(),
+            Some("Luxor Lighting Trading LLC")
+        );
+        assert_eq!(legal_name("ООО Свет-Опт").as_deref(), None);
+        assert_eq!(
+            company_name(
+                "Angaben gemäß § 5 TMG\nLampen Import GmbH\nHamburg",
+                "",
+                None,
+                "Start"
+            )
+            .as_deref(),
+            Some("Lampen Import GmbH")
+        );
+        assert_eq!(
+            company_name("", "", Some("Svet Opt"), "x").as_deref(),
+            Some("Svet Opt")
+        );
+        assert_eq!(
+            company_name("", "", None, "Éclairage Pro – Accueil").as_deref(),
+            Some("Éclairage Pro")
+        );
+    }
+
+    #[test]
+    fn customer_type_from_own_words() {
+        let lang = Catalog::builtin().unwrap().lang;
+        let de = "Die Lampen Import GmbH importiert LED-Lampen. Als Importeur und Großhändler beliefern wir Fachhändler. Importeur seit 2009.";
+        assert_eq!(customer_type(de, &lang).as_deref(), Some("importer"));
+        assert_eq!(
+            customer_type(
+                "Nous sommes distributeur de luminaires, distributeur agréé.",
+                &lang
+            )
+            .as_deref(),
+            Some("distributor")
+        );
+        assert_eq!(
+            customer_type("Оптовая компания, оптовик светотехники", &lang).as_deref(),
+            Some("wholesaler")
+        );
+        assert_eq!(
+            customer_type(
+                "We install lighting: electrical contractor for offices",
+                &lang
+            )
+            .as_deref(),
+            Some("contractor")
+        );
+        assert_eq!(customer_type("Hello world", &lang), None);
+    }
+
+    #[test]
+    fn country_by_domain_address_phone_language() {
+        let lang = Catalog::builtin().unwrap().lang;
+        assert_eq!(country("lampen.de", "", &[], None, &lang).unwrap().0, "DE");
+        assert_eq!(
+            country(
+                "lampen.io",
+                "Musterstr. 1\n20095 Hamburg, Deutschland",
+                &[],
+                None,
+                &lang
+            )
+            .unwrap(),
+            ("DE".into(), "address: 20095 Hamburg, Deutschland".into())
+        );
+        assert_eq!(
+            country("a.test", "", &["+33123456789".into()], None, &lang)
+                .unwrap()
+                .0,
+            "FR"
+        );
+        assert_eq!(
+            country("a.test", "", &[], Some("pl"), &lang).unwrap().0,
+            "PL"
+        );
+        assert_eq!(country("a.test", "", &[], Some("en"), &lang), None);
+    }
+}

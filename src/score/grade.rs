@@ -1,0 +1,604 @@
+//! Grading a company from its pages (seed 000, section 3.1): the share of its catalogue that
+//! is ours gives A/B/C; a listing of one company elsewhere gives D; nothing of our trade, or
+//! not a company at all, gives X. Every grade comes with its evidence.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+
+use url::Url;
+
+use super::facts;
+use super::matcher::{Matcher, TermKind};
+use super::normalize::fold;
+use crate::extract::contacts::{self, Contacts};
+use crate::extract::links::PageKind;
+use crate::extract::page::{self, PageText};
+use crate::plan::Plan;
+use crate::templates::LangData;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grade {
+    A,
+    B,
+    C,
+    D,
+    /// Not a lead.
+    X,
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::X => "X",
+        })
+    }
+}
+
+impl std::str::FromStr for Grade {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Grade, String> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "A" => Ok(Grade::A),
+            "B" => Ok(Grade::B),
+            "C" => Ok(Grade::C),
+            "D" => Ok(Grade::D),
+            "X" => Ok(Grade::X),
+            _ => Err(format!("`{s}` is not a grade (A, B, C, D, X)")),
+        }
+    }
+}
+
+/// One page of a site, as stored or as saved.
+#[derive(Debug, Clone)]
+pub struct SitePage {
+    pub url: Url,
+    pub kind: PageKind,
+    pub html: String,
+}
+
+/// What one catalogue item is, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// One of our products (the terms that matched).
+    Ours(Vec<String>),
+    /// A related product or our industry.
+    Trade(Vec<String>),
+    /// A word that means "not our product" (exclude_words).
+    Excluded(String),
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemDecision {
+    pub text: String,
+    pub page: String,
+    pub verdict: Verdict,
+}
+
+/// A graded company: the lead sheet's columns (SPEC §8) and the decisions behind the grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    pub domain: String,
+    pub company: Option<String>,
+    pub grade: Grade,
+    /// Our share of the catalogue (0–1).
+    pub match_share: f64,
+    pub ours: usize,
+    pub items: usize,
+    pub big: bool,
+    pub customer_type: Option<String>,
+    pub country: Option<String>,
+    pub country_reason: Option<String>,
+    pub website: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub contact_page: Option<String>,
+    pub social: Vec<String>,
+    pub matched_products: Vec<String>,
+    pub evidence: String,
+    pub decisions: Vec<ItemDecision>,
+}
+
+/// Words on a page that is about one company on someone else's site.
+const LISTING_WORDS: &[&str] = &[
+    "directory",
+    "company profile",
+    "company directory",
+    "business directory",
+    "listed companies",
+    "exhibitor",
+    "exhibitors",
+    "b2b",
+    "marketplace",
+    "suppliers directory",
+    "firmenverzeichnis",
+    "branchenbuch",
+    "firmenprofil",
+    "aussteller",
+    "annuaire",
+    "fiche entreprise",
+    "exposant",
+    "directorio",
+    "ficha de empresa",
+    "expositor",
+    "elenco aziende",
+    "katalog firm",
+    "справочник",
+    "каталог компаний",
+    "firma rehberi",
+    "rehber",
+];
+/// Words of pages that are not a company's catalogue: news, blogs, second-hand listings.
+const NOT_A_COMPANY_WORDS: &[&str] = &[
+    "blog",
+    "news",
+    "article",
+    "posted on",
+    "published",
+    "journalist",
+    "redaktion",
+    "nachrichten",
+    "actualite",
+    "noticia",
+    "noticias",
+    "новости",
+    "haber",
+    "second hand",
+    "second-hand",
+    "used",
+    "gebraucht",
+    "occasion",
+    "segunda mano",
+    "usato",
+    "б у",
+    "ikinci el",
+    "kleinanzeigen",
+    "classifieds",
+];
+/// Signs of a large company (branches, decades in business, a big warehouse).
+const BIG_WORDS: &[&str] = &[
+    "branches",
+    "branch offices",
+    "filialen",
+    "niederlassungen",
+    "standorte",
+    "succursales",
+    "agences",
+    "sucursales",
+    "delegaciones",
+    "filiali",
+    "oddziały",
+    "филиалы",
+    "şube",
+    "subeler",
+    "warehouse",
+    "lager",
+    "entrepot",
+    "almacen",
+    "magazzino",
+    "склад",
+    "depo",
+];
+
+/// Grades a site from its pages.
+pub fn grade_site(
+    plan: &Plan,
+    matcher: &Matcher,
+    lang: &LangData,
+    domain: &str,
+    pages: &[SitePage],
+) -> Lead {
+    let analysed: Vec<(&SitePage, PageText)> = pages
+        .iter()
+        .map(|p| (p, page::analyze(&p.html, p.kind == PageKind::Products)))
+        .collect();
+    let site_lang = analysed.iter().find_map(|(_, t)| t.lang.clone());
+    let mut langs: Vec<&str> = site_lang.iter().map(String::as_str).collect();
+    langs.extend(
+        plan.products
+            .iter()
+            .flat_map(|p| p.names.keys().map(String::as_str)),
+    );
+    langs.sort_unstable();
+    langs.dedup();
+
+    // Catalogue items from catalogue pages and the home page, each once.
+    let mut decisions = Vec::new();
+    let mut seen = HashSet::new();
+    let has_catalogue_page = analysed
+        .iter()
+        .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
+    for (p, text) in &analysed {
+        let counts = match p.kind {
+            PageKind::Products => true,
+            PageKind::Home => true,
+            _ => !has_catalogue_page && p.kind == PageKind::About,
+        };
+        if !counts {
+            continue;
+        }
+        for item in &text.items {
+            if !seen.insert(fold(item)) {
+                continue;
+            }
+            decisions.push(ItemDecision {
+                text: item.clone(),
+                page: p.url.to_string(),
+                verdict: judge(matcher, item, &langs),
+            });
+        }
+    }
+    let items = decisions.len();
+    let ours = decisions
+        .iter()
+        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
+        .count();
+    let trade = decisions
+        .iter()
+        .filter(|d| matches!(d.verdict, Verdict::Trade(_)))
+        .count();
+
+    // Text-level context: what the site says about itself.
+    let mut about = String::new();
+    let mut all_text = String::new();
+    let mut legal = String::new();
+    let mut address = String::new();
+    for (p, t) in &analysed {
+        let block = format!(
+            "{}\n{}\n{}\n{}\n",
+            t.title,
+            t.description,
+            t.headings.join("\n"),
+            t.main_text
+        );
+        all_text.push_str(&block);
+        all_text.push_str(&t.alts.join("\n"));
+        all_text.push('\n');
+        if matches!(p.kind, PageKind::Home | PageKind::About | PageKind::Legal) {
+            about.push_str(&block);
+        }
+        if p.kind == PageKind::Legal {
+            legal.push_str(&t.main_text);
+            legal.push('\n');
+        }
+        if matches!(p.kind, PageKind::Legal | PageKind::Contact) {
+            address.push_str(&t.main_text);
+            address.push('\n');
+        }
+        address.push_str(&t.chrome_text);
+        address.push('\n');
+    }
+    let text_hits = matcher.find(&all_text, &langs);
+    let text_kinds: Vec<TermKind> = text_hits
+        .iter()
+        .map(|h| matcher.terms()[h.term].kind)
+        .collect();
+    let text_ours = text_kinds
+        .iter()
+        .filter(|k| matches!(k, TermKind::Product(_)))
+        .count();
+    let text_trade = text_kinds
+        .iter()
+        .filter(|k| matches!(k, TermKind::Related | TermKind::Industry))
+        .count();
+    let text_excluded = text_kinds
+        .iter()
+        .filter(|k| matches!(k, TermKind::Exclude))
+        .count();
+
+    // Contacts and facts.
+    let home = analysed
+        .iter()
+        .find(|(p, _)| p.kind == PageKind::Home)
+        .or(analysed.first());
+    let head_title = home.map(|(_, t)| t.title.clone()).unwrap_or_default();
+    let site_name = home.and_then(|(_, t)| t.site_name.clone());
+    let chrome: String = analysed
+        .iter()
+        .map(|(_, t)| t.chrome_text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Phone numbers written without a country code need the country: from the domain or
+    // the address, else from a number written with one, else the first of the page
+    // language's countries under which the page's national numbers are valid.
+    let extract_all = |region: Option<&str>| -> Contacts {
+        contacts::merge(
+            pages
+                .iter()
+                .map(|p| contacts::extract(&p.url, &p.html, region)),
+        )
+    };
+    let mut contacts = extract_all(None);
+    let known = facts::country(domain, &address, &[], site_lang.as_deref(), lang)
+        .map(|(c, _)| c)
+        .or_else(|| {
+            let first = contacts.phones.first()?;
+            facts::country("", "", std::slice::from_ref(&first.e164), None, lang).map(|(c, _)| c)
+        });
+    let candidates: Vec<String> = match known {
+        Some(c) => vec![c],
+        None => {
+            let mut c = facts::countries_named(&format!("{head_title}\n{chrome}"), lang);
+            c.extend(
+                site_lang
+                    .as_deref()
+                    .map(facts::countries_of_language)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| c.to_string()),
+            );
+            c
+        }
+    };
+    for region in &candidates {
+        let found = extract_all(Some(region));
+        if found.phones.len() > contacts.phones.len() {
+            contacts = found;
+            break;
+        }
+    }
+    let phones: Vec<String> = contacts.phones.iter().map(|p| p.e164.clone()).collect();
+    let (country, country_reason) =
+        facts::country(domain, &address, &phones, site_lang.as_deref(), lang)
+            .map_or((None, None), |(c, r)| (Some(c), Some(r)));
+    let own_domain = domain.trim_start_matches("www.");
+    let foreign_emails = !own_domain.is_empty()
+        && !contacts.emails.is_empty()
+        && contacts
+            .emails
+            .iter()
+            .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
+    let folded_all = format!(" {} ", fold(&format!("{head_title}\n{all_text}")));
+    let says = |words: &[&str]| {
+        words
+            .iter()
+            .filter(|w| folded_all.contains(&format!(" {} ", fold(w))))
+            .count()
+    };
+    let listing = says(LISTING_WORDS) > 0;
+    let not_company = says(NOT_A_COMPANY_WORDS) > 0;
+
+    // Words in another sense: our product words on a site that shows excluded words and
+    // nothing else of our trade are not ours.
+    let other_sense = text_excluded > 0 && text_trade == 0 && trade == 0;
+    let share = if items == 0 {
+        0.0
+    } else {
+        ours as f64 / items as f64
+    };
+    let reachable = !contacts.emails.is_empty() || !contacts.phones.is_empty();
+    let grade = if other_sense {
+        Grade::X
+    } else if (listing || foreign_emails) && text_ours > 0 && reachable && ours <= 1 {
+        Grade::D
+    } else if items == 0 || (not_company && items < 3) {
+        if text_ours > 0 && !not_company && reachable {
+            Grade::C
+        } else {
+            Grade::X
+        }
+    } else if share >= plan.grading.a {
+        Grade::A
+    } else if share >= plan.grading.b {
+        Grade::B
+    } else if ours > 0 || trade > 0 || text_trade > 0 {
+        Grade::C
+    } else {
+        Grade::X
+    };
+
+    let big = grade == Grade::C && (items >= 200 || says(BIG_WORDS) > 0 || decades(&all_text));
+    let matched: BTreeSet<String> = decisions
+        .iter()
+        .filter_map(|d| match &d.verdict {
+            Verdict::Ours(t) => Some(t.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let matched_products: Vec<String> = if matched.is_empty() && grade == Grade::D {
+        text_hits
+            .iter()
+            .filter(|h| matches!(matcher.terms()[h.term].kind, TermKind::Product(_)))
+            .map(|h| matcher.terms()[h.term].text.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    } else {
+        matched.into_iter().collect()
+    };
+    let company = if grade == Grade::D {
+        d_company(&contacts, &legal, &all_text)
+            .or_else(|| facts::company_name(&legal, &chrome, site_name.as_deref(), &head_title))
+    } else {
+        facts::company_name(&legal, &chrome, site_name.as_deref(), &head_title)
+    };
+    let customer_type = facts::customer_type(&about, lang);
+    let contact_page = pages
+        .iter()
+        .find(|p| p.kind == PageKind::Contact)
+        .map(|p| p.url.to_string());
+    let website = pages
+        .iter()
+        .find(|p| p.kind == PageKind::Home)
+        .or(pages.first())
+        .map(|p| p.url.to_string())
+        .unwrap_or_default();
+    let catalogue_pages: BTreeSet<String> = decisions
+        .iter()
+        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
+        .map(|d| short_page(&d.page))
+        .collect();
+    let evidence = evidence(
+        grade,
+        ours,
+        items,
+        trade,
+        &matched_products,
+        &catalogue_pages,
+        text_excluded,
+        other_sense,
+    );
+    Lead {
+        domain: domain.to_string(),
+        company,
+        grade,
+        match_share: (share * 100.0).round() / 100.0,
+        ours,
+        items,
+        big,
+        customer_type,
+        country,
+        country_reason,
+        website,
+        emails: contacts.emails,
+        phones,
+        contact_page,
+        social: contacts.social.iter().map(Url::to_string).collect(),
+        matched_products,
+        evidence,
+        decisions,
+    }
+}
+
+fn judge(matcher: &Matcher, item: &str, langs: &[&str]) -> Verdict {
+    let hits = matcher.find(item, langs);
+    let terms = matcher.terms();
+    if let Some(h) = hits
+        .iter()
+        .find(|h| terms[h.term].kind == TermKind::Exclude)
+    {
+        return Verdict::Excluded(terms[h.term].text.clone());
+    }
+    let names = |f: &dyn Fn(TermKind) -> bool| -> Vec<String> {
+        hits.iter()
+            .filter(|h| f(terms[h.term].kind))
+            .map(|h| terms[h.term].text.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let ours = names(&|k| matches!(k, TermKind::Product(_)));
+    if !ours.is_empty() {
+        return Verdict::Ours(ours);
+    }
+    let trade = names(&|k| matches!(k, TermKind::Related | TermKind::Industry));
+    if !trade.is_empty() {
+        return Verdict::Trade(trade);
+    }
+    Verdict::Other
+}
+
+/// "since 1965", "seit 1972", "depuis 1980", "desde 1975", "с 1990 года", "1968'den beri":
+/// twenty years or more in business.
+fn decades(text: &str) -> bool {
+    let folded = fold(text);
+    let words: Vec<&str> = folded.split(' ').collect();
+    let this_year = crate::templates::expand::current_year();
+    words.windows(2).any(|w| {
+        matches!(
+            w[0],
+            "since"
+                | "seit"
+                | "depuis"
+                | "desde"
+                | "dal"
+                | "sinds"
+                | "od"
+                | "с"
+                | "founded"
+                | "gegrundet"
+                | "fondee"
+                | "fundada"
+        ) && w[1]
+            .parse::<i32>()
+            .is_ok_and(|y| (1800..=this_year - 20).contains(&y))
+    })
+}
+
+/// The company a listing is about: the name next to its e-mail, or a legal name on the page.
+fn d_company(contacts: &Contacts, legal: &str, text: &str) -> Option<String> {
+    facts::company_name(legal, text, None, "")
+        .filter(|n| n.split_whitespace().count() <= 8)
+        .or_else(|| {
+            contacts
+                .emails
+                .first()
+                .and_then(|e| e.rsplit('@').next())
+                .map(|d| d.split('.').next().unwrap_or(d).to_string())
+        })
+}
+
+fn short_page(url: &str) -> String {
+    Url::parse(url)
+        .map(|u| {
+            let p = u.path().trim_matches('/');
+            if p.is_empty() {
+                "home page".to_string()
+            } else {
+                p.to_string()
+            }
+        })
+        .unwrap_or_else(|_| url.to_string())
+}
+
+/// The grade in one plain sentence.
+#[allow(clippy::too_many_arguments)]
+fn evidence(
+    grade: Grade,
+    ours: usize,
+    items: usize,
+    trade: usize,
+    matched: &[String],
+    pages: &BTreeSet<String>,
+    excluded: usize,
+    other_sense: bool,
+) -> String {
+    let list = |v: &[String]| v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let on = if pages.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " on {}",
+            pages.iter().cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
+    match grade {
+        Grade::A | Grade::B | Grade::C if items > 0 => {
+            let mut s = format!("{ours} of {items} catalogue items are ours");
+            if !matched.is_empty() {
+                s.push_str(&format!(" ({})", list(matched)));
+            }
+            s.push_str(&on);
+            if trade > 0 {
+                s.push_str(&format!("; {trade} more of our trade"));
+            }
+            s
+        }
+        Grade::C => format!(
+            "no catalogue found, but the site names {}",
+            if matched.is_empty() {
+                "our trade".into()
+            } else {
+                list(matched)
+            }
+        ),
+        Grade::D => format!(
+            "a listing on another site of one company that deals in {}",
+            if matched.is_empty() {
+                "our products".into()
+            } else {
+                list(matched)
+            }
+        ),
+        _ if other_sense => format!(
+            "our words are used in another sense here ({excluded} excluded words, nothing of our trade)"
+        ),
+        _ if items == 0 => "not a company catalogue (no products listed)".to_string(),
+        _ => format!("none of {items} catalogue items is ours or of our trade"),
+    }
+}

@@ -1,0 +1,173 @@
+//! The labelled set (`fixtures/sites/labels.yaml`): every site graded from the pages the
+//! harvester would read, against a human's grade, customer type, country, emails and phones.
+//! Bars: 90 % exact grades, 95 % of emails and phones found.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::util::fixture;
+use prospect::extract::links::{self, PageKind};
+use prospect::plan;
+use prospect::score::{Grader, SitePage};
+use prospect::templates::Catalog;
+
+#[derive(Debug, Deserialize)]
+struct Label {
+    host: String,
+    plan: String,
+    grade: String,
+    #[serde(default)]
+    big: bool,
+    customer_type: Option<String>,
+    country: Option<String>,
+    #[serde(default)]
+    emails: Vec<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+/// The pages the harvester would read: the home page and the pages it picks from it.
+fn site_pages(host: &str) -> Vec<SitePage> {
+    let dir = fixture("sites").join(host);
+    let read = |rel: &str| -> Option<String> {
+        let path = dir.join(rel);
+        let path = if path.is_dir() {
+            path.join("index.html")
+        } else {
+            path
+        };
+        let bytes = std::fs::read(path).ok()?;
+        prospect::net::decode::decode(&bytes, None, true)
+            .ok()
+            .map(|d| d.text)
+    };
+    let home_url = Url::parse(&format!("http://{host}/")).unwrap();
+    let home = read("index.html").expect("index.html");
+    let mut pages = vec![SitePage {
+        url: home_url.clone(),
+        kind: PageKind::Home,
+        html: home.clone(),
+    }];
+    for pick in links::pick_pages(&home_url, &home, 7) {
+        let rel = pick.url.path().trim_start_matches('/').to_string();
+        if let Some(html) = read(&rel) {
+            pages.push(SitePage {
+                url: pick.url,
+                kind: pick.kind,
+                html,
+            });
+        }
+    }
+    pages
+}
+
+fn grader(name: &str, catalog: &Catalog) -> Grader {
+    let path = fixture(&format!("plans/{name}.yaml"));
+    let plan = plan::load(Path::new(&path), &catalog.lang).expect("grading plan is valid");
+    Grader::new(plan, Arc::new(catalog.lang.clone()))
+}
+
+#[test]
+fn the_labelled_sites_are_graded_as_a_person_would() {
+    let catalog = Catalog::builtin().unwrap();
+    let text = std::fs::read_to_string(fixture("sites/labels.yaml")).unwrap();
+    let labels: Vec<Label> = serde_saphyr::from_str(&text).unwrap();
+    assert!(labels.len() >= 40, "at least 40 labelled sites");
+    let graders: BTreeMap<String, Grader> = ["grading-led", "grading-pumps"]
+        .iter()
+        .map(|n| (n.to_string(), grader(n, &catalog)))
+        .collect();
+
+    let grades = ["A", "B", "C", "D", "X"];
+    let mut confusion = [[0usize; 5]; 5];
+    let (mut exact, mut emails_want, mut emails_got, mut phones_want, mut phones_got) =
+        (0, 0, 0, 0, 0);
+    let (mut types_ok, mut countries_ok) = (0, 0);
+    let mut misses = Vec::new();
+    for label in &labels {
+        let lead = graders[&label.plan].grade(&label.host, &site_pages(&label.host));
+        let got = lead.grade.to_string();
+        let (wi, gi) = (
+            grades.iter().position(|g| *g == label.grade).unwrap(),
+            grades.iter().position(|g| *g == got).unwrap(),
+        );
+        confusion[wi][gi] += 1;
+        if got == label.grade {
+            exact += 1;
+            if label.big && !lead.big {
+                misses.push(format!("{}: big not seen", label.host));
+            }
+        } else {
+            misses.push(format!(
+                "{}: {} expected, {} given — {}",
+                label.host, label.grade, got, lead.evidence
+            ));
+        }
+        let found: BTreeSet<&String> = lead.emails.iter().collect();
+        emails_want += label.emails.len();
+        emails_got += label.emails.iter().filter(|e| found.contains(e)).count();
+        let found: BTreeSet<&String> = lead.phones.iter().collect();
+        phones_want += label.phones.len();
+        phones_got += label.phones.iter().filter(|p| found.contains(p)).count();
+        for e in label.emails.iter().filter(|e| !lead.emails.contains(e)) {
+            misses.push(format!(
+                "{}: email {e} not found (got {:?})",
+                label.host, lead.emails
+            ));
+        }
+        for p in label.phones.iter().filter(|p| !lead.phones.contains(p)) {
+            misses.push(format!(
+                "{}: phone {p} not found (got {:?})",
+                label.host, lead.phones
+            ));
+        }
+        if lead.customer_type == label.customer_type {
+            types_ok += 1;
+        }
+        if lead.country == label.country {
+            countries_ok += 1;
+        }
+    }
+    let n = labels.len();
+    let mut report = String::from("expected \\ given   A   B   C   D   X\n");
+    for (i, row) in confusion.iter().enumerate() {
+        report.push_str(&format!(
+            "             {}  {:>4}{:>4}{:>4}{:>4}{:>4}\n",
+            grades[i], row[0], row[1], row[2], row[3], row[4]
+        ));
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
+    report.push_str(&format!(
+        "grades {exact}/{n} ({:.0} %), emails {emails_got}/{emails_want} ({:.0} %), phones {phones_got}/{phones_want} ({:.0} %), customer types {types_ok}/{n}, countries {countries_ok}/{n}\n",
+        pct(exact, n),
+        pct(emails_got, emails_want),
+        pct(phones_got, phones_want)
+    ));
+    eprintln!("{report}{}", misses.join("\n"));
+    assert!(
+        pct(exact, n) >= 90.0,
+        "grades below 90 %:\n{report}{}",
+        misses.join("\n")
+    );
+    assert!(
+        pct(emails_got, emails_want) >= 95.0,
+        "emails below 95 %:\n{report}"
+    );
+    assert!(
+        pct(phones_got, phones_want) >= 95.0,
+        "phones below 95 %:\n{report}"
+    );
+}
