@@ -263,8 +263,8 @@ pub fn country(
         return Some(found);
     }
     for p in phones {
-        if let Some(cc) = country_of_phone(p) {
-            return Some((cc, format!("phone {}", &p[..p.len().min(4)])));
+        if let Some((cc, code)) = country_of_phone(p) {
+            return Some((cc, format!("phone +{code}")));
         }
     }
     let by_lang = match page_lang? {
@@ -388,10 +388,11 @@ fn country_in_address(text: &str, lang: &LangData) -> Option<(String, String)> {
     None
 }
 
-fn country_of_phone(e164: &str) -> Option<String> {
+/// The country of an E.164 number and its calling code.
+fn country_of_phone(e164: &str) -> Option<(String, u16)> {
     let number = phonenumber::parse(None, e164).ok()?;
     let id = number.country().id()?;
-    Some(format!("{id:?}"))
+    Some((format!("{id:?}"), number.country().code()))
 }
 
 #[cfg(test)]

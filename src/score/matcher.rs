@@ -848,6 +848,23 @@ mod tests {
     }
 
     #[test]
+    fn other_scripts_and_stemmers() {
+        let m = Matcher::new(vec![
+            product("مصباح", "ar"),
+            product("λάμπα LED", "el"),
+            product("LED 전구", "ko"),
+            product("bombilla LED", "es"),
+            product("E27", "en"),
+        ]);
+        assert_eq!(m.found("نبيع المصباح", &["ar"]), [0]);
+        assert_eq!(m.found("ΛΑΜΠΕΣ LED", &[]), [1]);
+        assert_eq!(m.found("LED 전구를 판매합니다", &[]), [2]);
+        assert_eq!(m.found("Bombillas LED", &["es"]), [3]);
+        assert_eq!(m.found("socket: e27.", &[]), [4]);
+        assert!(m.find("E270", &[]).is_empty());
+    }
+
+    #[test]
     fn polish_prefix_rule() {
         let m = Matcher::new(vec![product("żarówka LED", "pl")]);
         for page in ["żarówki LED", "Żarówkę LED", "zarowek led", "żarówkami LED"] {
