@@ -69,7 +69,9 @@ fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
             html: decoded.text,
         });
     }
-    let first = paths.first().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+    let first = paths
+        .first()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
     let domain = first
         .as_deref()
         .and_then(|p| p.parent())
@@ -84,8 +86,15 @@ fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
 fn kind_of_file(path: &Path, index: usize) -> PageKind {
     let name = path.to_string_lossy().to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
-    let file = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_lowercase();
-    if matches!(file.as_str(), "index" | "home" | "start" | "accueil" | "inicio" | "startseite") {
+    let file = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    if matches!(
+        file.as_str(),
+        "index" | "home" | "start" | "accueil" | "inicio" | "startseite"
+    ) {
         return PageKind::Home;
     }
     if has(&[

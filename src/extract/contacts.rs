@@ -47,7 +47,7 @@ pub struct Contacts {
 /// numbers with +/00 prefix or tel: links are kept).
 pub fn extract(base: &Url, html: &str, region: Option<&str>) -> Contacts {
     let region = phone::region(region);
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::parse_html(html);
     let mut walk = Walk::new(base, region);
     walk.run(&doc);
 

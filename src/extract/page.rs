@@ -2,7 +2,7 @@
 //! texts, footer, and the catalogue items — the things the company sells — while leaving out
 //! scripts, cookie banners, navigation, headers and footers.
 
-use scraper::{ElementRef, Html, Node};
+use scraper::{ElementRef, Node};
 
 /// Longest text taken as one catalogue item; longer is a paragraph, not a product name.
 pub const MAX_ITEM_CHARS: usize = 160;
@@ -146,7 +146,7 @@ fn element_text(el: ElementRef) -> String {
 pub const MAX_DEPTH: usize = 256;
 
 /// `html` cut where its tag nesting passes [`MAX_DEPTH`] (a cheap scan, not a parse).
-fn limit_depth(html: &str) -> &str {
+pub fn limit_depth(html: &str) -> &str {
     const VOID: [&str; 14] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr",
@@ -196,7 +196,7 @@ fn usable_item(text: &str) -> bool {
 /// Reads a page. `catalogue` says the page is a products page, where headings and image
 /// alt texts may be the only names of the products.
 pub fn analyze(html: &str, catalogue: bool) -> PageText {
-    let doc = Html::parse_document(limit_depth(html));
+    let doc = super::parse_html(html);
     let mut page = PageText::default();
     let root = doc.root_element();
     page.lang = root

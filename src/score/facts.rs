@@ -1,10 +1,11 @@
 //! Facts about a company from its pages: its name, what kind of buyer it is, its country
 //! (with the reason), and where to reach it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::normalize::fold;
 use crate::templates::LangData;
+use crate::templates::lang::WordIndex;
 
 /// Legal forms that end a company's registered name, folded.
 const LEGAL_FORMS: &[&str] = &[
@@ -128,31 +129,36 @@ const TYPE_ORDER: [&str; 8] = [
 /// How the company describes itself: the customer-type words (in every language of the
 /// dictionary) counted in its own text; the most frequent wins.
 pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
-    let folded = format!(" {} ", fold(text));
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut count = |t: &'static str, word: &str| {
-        let w = fold(word);
-        if w.len() < 3 {
-            return;
-        }
-        let n = count_words(&folded, &w);
-        if n > 0 {
-            *counts.entry(t).or_default() += n;
-        }
-    };
-    for (kind, langs) in &lang.customer_types {
-        let Some(t) = sheet_type(kind) else { continue };
-        for words in langs.values() {
-            for w in words {
-                count(t, w);
+    let index = lang.type_index.get_or_init(|| {
+        let mut pairs = Vec::new();
+        for (kind, langs) in &lang.customer_types {
+            let Some(t) = sheet_type(kind) else { continue };
+            for words in langs.values() {
+                pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
             }
         }
-    }
-    for w in CONTRACTOR_WORDS {
-        count("contractor", w);
-    }
-    for w in END_USER_WORDS {
-        count("end_user", w);
+        pairs.extend(
+            CONTRACTOR_WORDS
+                .iter()
+                .map(|w| (fold(w), "contractor".to_string())),
+        );
+        pairs.extend(
+            END_USER_WORDS
+                .iter()
+                .map(|w| (fold(w), "end_user".to_string())),
+        );
+        pairs.retain(|(w, _)| w.len() >= 3);
+        WordIndex::new(pairs)
+    });
+    let folded = format!(" {} ", fold(text));
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in index.automaton.find_overlapping_iter(&folded) {
+        let word = &index.words[m.pattern().as_usize()];
+        if on_word(&folded, m.start(), m.end(), word) {
+            *counts
+                .entry(index.tags[m.pattern().as_usize()].as_str())
+                .or_default() += 1;
+        }
     }
     let best = counts.values().copied().max()?;
     TYPE_ORDER
@@ -161,23 +167,15 @@ pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
         .map(|t| t.to_string())
 }
 
-/// Occurrences of `word` (folded) in ` folded text `, on word starts; a word of 6+ letters
-/// also matches inflected forms (importeur → importeure, importeurs).
-fn count_words(haystack: &str, word: &str) -> usize {
-    let mut n = 0;
-    let mut from = 0;
-    while let Some(pos) = haystack[from..].find(word) {
-        let at = from + pos;
-        let before = haystack[..at].chars().next_back().is_none_or(|c| c == ' ');
-        let after_text = &haystack[at + word.len()..];
-        let tail: usize = after_text.chars().take_while(|c| *c != ' ').count();
-        let after = tail == 0 || (word.chars().count() >= 6 && tail <= 3);
-        if before && after {
-            n += 1;
-        }
-        from = at + word.len();
-    }
-    n
+/// Whether a match starts a word and ends one — or, for words of 6+ letters, ends at most
+/// three letters short of the word's end (inflections: importeur → importeure, importeurs).
+fn on_word(haystack: &str, start: usize, end: usize, word: &str) -> bool {
+    let before = haystack[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c == ' ');
+    let tail = haystack[end..].chars().take_while(|c| *c != ' ').count();
+    before && (tail == 0 || (word.chars().count() >= 6 && tail <= 3))
 }
 
 /// The registered name: a line of the legal notice or footer ending in a legal form
@@ -342,46 +340,58 @@ pub fn countries_of_language(lang: &str) -> &'static [&'static str] {
 /// Countries the site names in its title, header or footer ("Kenya Biz Directory"), most
 /// often named first: candidates for reading national phone numbers.
 pub fn countries_named(text: &str, lang: &LangData) -> Vec<String> {
+    let index = country_index(lang);
     let folded = format!(" {} ", fold(text));
-    let mut found: Vec<(usize, String)> = Vec::new();
-    for (code, c) in &lang.countries {
-        let n: usize = std::iter::once(&c.name)
-            .chain(c.names.values())
-            .map(|name| fold(name))
-            .filter(|name| name.len() >= 4)
-            .collect::<BTreeSet<_>>()
-            .iter()
-            .map(|name| folded.matches(&format!(" {name} ")).count())
-            .sum();
-        if n > 0 {
-            found.push((n, code.clone()));
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in index.automaton.find_overlapping_iter(&folded) {
+        if whole_word(&folded, m.start(), m.end()) {
+            *counts
+                .entry(index.tags[m.pattern().as_usize()].as_str())
+                .or_default() += 1;
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    found.into_iter().map(|(_, c)| c).collect()
+    let mut found: Vec<(usize, &str)> = counts.into_iter().map(|(c, n)| (n, c)).collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    found.into_iter().map(|(_, c)| c.to_string()).collect()
 }
 
-/// A country named on a line that looks like an address (it has digits: a postcode).
-fn country_in_address(text: &str, lang: &LangData) -> Option<(String, String)> {
-    let mut names: Vec<(String, &str)> = Vec::new();
-    for (code, c) in &lang.countries {
-        names.push((fold(&c.name), code));
-        for n in c.names.values() {
-            names.push((fold(n), code));
+/// Every country's names (English and the other languages), folded, 4+ letters.
+fn country_index(lang: &LangData) -> &WordIndex {
+    lang.country_index.get_or_init(|| {
+        let mut pairs = Vec::new();
+        for (code, c) in &lang.countries {
+            for name in std::iter::once(&c.name).chain(c.names.values()) {
+                let f = fold(name);
+                if f.len() >= 4 {
+                    pairs.push((f, code.clone()));
+                }
+            }
         }
-    }
-    // The country closes an address ("20095 Hamburg, Deutschland"); a street named after
-    // a country ("Kıbrıs Şehitleri Cad.") does not count.
+        WordIndex::new(pairs)
+    })
+}
+
+fn whole_word(haystack: &str, start: usize, end: usize) -> bool {
+    haystack[..start].ends_with(' ') && haystack[end..].starts_with(' ')
+}
+
+/// A country closing an address line ("20095 Hamburg, Deutschland"); a street named after a
+/// country ("Kıbrıs Şehitleri Cad.") does not count.
+fn country_in_address(text: &str, lang: &LangData) -> Option<(String, String)> {
+    let index = country_index(lang);
     for line in text.lines() {
         if !line.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
         for segment in line.split([',', '·', '|', '•', ';', '\u{2013}']) {
-            let folded = fold(segment);
-            for (name, code) in &names {
-                if name.len() >= 4 && (folded == *name || folded.ends_with(&format!(" {name}"))) {
-                    return Some((code.to_string(), format!("address: {}", line.trim())));
-                }
+            let folded = format!(" {}", fold(segment));
+            let found = index
+                .automaton
+                .find_overlapping_iter(&folded)
+                .find(|m| m.end() == folded.len() && folded[..m.start()].ends_with(' '));
+            if let Some(m) = found {
+                let code = &index.tags[m.pattern().as_usize()];
+                return Some((code.clone(), format!("address: {}", line.trim())));
             }
         }
     }

@@ -537,7 +537,11 @@ fn short_page(url: &str) -> String {
     Url::parse(url)
         .map(|u| {
             let p = u.path().trim_matches('/');
-            let p = if u.scheme() == "file" { p.rsplit('/').next().unwrap_or(p) } else { p };
+            let p = if u.scheme() == "file" {
+                p.rsplit('/').next().unwrap_or(p)
+            } else {
+                p
+            };
             if p.is_empty() {
                 "home page".to_string()
             } else {

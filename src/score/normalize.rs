@@ -2,7 +2,7 @@
 //!
 //! [`fold`] is the public form. The matcher uses [`Folder`], the same fold that also records
 //! where each word came from in the original text and splits words where a script without
-//! spaces (Chinese, Japanese, Korean, Thai, …) meets another script (`LED灯泡` → `led 灯泡`).
+//! spaces (Chinese, Japanese, Korean, Thai, …) meets another one (`LED灯泡` → `led 灯泡`).
 
 use std::sync::OnceLock;
 
@@ -11,8 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{compose, decompose_compatible, is_combining_mark};
 
 /// Folds text to a matching key: NFKC, lower case (Unicode), accents/diacritics removed
-/// (NFD then drop combining marks; also ß→ss, æ→ae, ø→o, œ→oe, ł→l, đ→d, ı→i, ё→е), every run of
-/// characters that are not letters or digits becomes one space; trimmed.
+/// (NFD then drop combining marks; also ß→ss, æ→ae, ø→o, œ→oe, ł→l, đ→d, ı→i, ё→е), every
+/// run of characters that are not letters or digits becomes one space; trimmed.
 ///
 /// Details: the marks dropped are the diacritics of Latin, Greek and Cyrillic letters and the
 /// vowel points of Arabic and Hebrew. Marks that are letters' vowels in other scripts
@@ -31,7 +31,8 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(' ').filter(|w| !w.is_empty())
 }
 
-/// The stemmer language for an ISO 639-1 code, if Snowball has one (ar da de el en es fi fr hu it nb/no nl pt ro ru sv ta tr).
+/// The stemmer language for an ISO 639-1 code, if Snowball has one
+/// (ar da de el en es fi fr hu it nb/no nl pt ro ru sv ta tr).
 ///
 /// The code may be upper case or carry a region (`de-AT`, `pt_BR`). Nynorsk (`nn`) uses the
 /// Norwegian stemmer too.
@@ -390,8 +391,8 @@ fn push_char_bytes(buf: &mut Vec<u8>, ch: char) {
 }
 
 /// How a character folds, precomputed for the blocks most pages are written in (Latin,
-/// Greek, Cyrillic, Hebrew, Arabic, CJK punctuation, kana, full-width forms): a page in Russian is 30,000 of
-/// them, and the full rules cost ~100 ns a character.
+/// Greek, Cyrillic, Hebrew, Arabic, CJK punctuation, kana, full-width forms): a page in
+/// Russian is 30,000 of them, and the full rules cost ~100 ns a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
     /// Becomes these letters (up to three: `ß` → `ss`, `㎏` is not in a table block).

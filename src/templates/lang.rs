@@ -64,6 +64,37 @@ pub struct LangData {
     pub customer_types: CustomerTypes,
     /// Customer types in the file's order (the default list for a plan).
     pub customer_type_order: Vec<String>,
+    /// Country names folded for matching, built on first use.
+    pub(crate) country_index: std::sync::OnceLock<WordIndex>,
+    /// Customer-type words folded for matching, built on first use.
+    pub(crate) type_index: std::sync::OnceLock<WordIndex>,
+}
+
+/// Folded words and one automaton that finds them all in one pass; `tags[i]` says what
+/// `words[i]` stands for (a country code, a customer type).
+#[derive(Debug, Clone)]
+pub(crate) struct WordIndex {
+    pub words: Vec<String>,
+    pub tags: Vec<String>,
+    pub automaton: aho_corasick::AhoCorasick,
+}
+
+impl WordIndex {
+    pub fn new(pairs: Vec<(String, String)>) -> WordIndex {
+        let mut pairs = pairs;
+        pairs.retain(|(w, _)| !w.is_empty());
+        pairs.sort();
+        pairs.dedup();
+        let (words, tags): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
+        let automaton = aho_corasick::AhoCorasick::new(&words).unwrap_or_else(|_| {
+            aho_corasick::AhoCorasick::new(Vec::<String>::new()).expect("an empty automaton builds")
+        });
+        WordIndex {
+            words,
+            tags,
+            automaton,
+        }
+    }
 }
 
 pub const COUNTRIES_FILE: &str = "countries.yaml";

@@ -171,3 +171,59 @@ fn the_labelled_sites_are_graded_as_a_person_would() {
         "phones below 95 %:\n{report}"
     );
 }
+
+fn led_grader() -> Grader {
+    grader("grading-led", &Catalog::builtin().unwrap())
+}
+
+fn page(html: String) -> Vec<SitePage> {
+    vec![SitePage {
+        url: Url::parse("http://hostile.test/").unwrap(),
+        kind: PageKind::Products,
+        html,
+    }]
+}
+
+/// Hostile or broken pages cost bounded time and never panic.
+#[test]
+fn hostile_pages_are_graded_in_bounded_time() {
+    let g = led_grader();
+    let started = std::time::Instant::now();
+    let deep = format!(
+        "<ul><li>LED bulb E27</li></ul>{}x{}",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    assert_eq!(
+        g.grade("hostile.test", &page(deep)).items,
+        1,
+        "what comes before the deep part is read"
+    );
+    let line = format!("<p>{}</p>", "LED bulb ".repeat(3 * 1024 * 1024 / 9));
+    let _ = g.grade("hostile.test", &page(line));
+    let links: String = (0..100_000)
+        .map(|i| format!("<a href=\"/p{i}\">LED bulb {i}</a>"))
+        .collect();
+    let _ = g.grade("hostile.test", &page(links));
+    let _ = g.grade(
+        "hostile.test",
+        &page(String::from_utf8_lossy(b"<p>\xff\xfe LED \xc3\x28 bulb</p>").into_owned()),
+    );
+    let _ = g.grade("hostile.test", &page(String::new()));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4000)) {
+        let g = led_grader();
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = g.grade("random.test", &page(html));
+    }
+}

@@ -110,7 +110,7 @@ pub fn pick_pages(base: &Url, html: &str, max: usize) -> Vec<PageLink> {
     let Some(site) = SiteKey::of(base) else {
         return Vec::new();
     };
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::parse_html(html);
     let link_base = effective_base(base, &doc);
     let page = without_fragment(base);
 
@@ -199,7 +199,7 @@ pub fn document_links(base: &Url, html: &str) -> Vec<Url> {
     let Some(site) = SiteKey::of(base) else {
         return Vec::new();
     };
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::parse_html(html);
     let link_base = effective_base(base, &doc);
     let mut out: Vec<Url> = Vec::new();
     let mut seen = HashSet::new();
