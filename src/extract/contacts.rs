@@ -46,10 +46,14 @@ pub struct Contacts {
 /// the default region for numbers written without an international prefix (None: only
 /// numbers with +/00 prefix or tel: links are kept).
 pub fn extract(base: &Url, html: &str, region: Option<&str>) -> Contacts {
+    extract_doc(base, &crate::extract::parse_html(html), region)
+}
+
+/// [`extract`] from a page already parsed (with [`crate::extract::parse_html`]).
+pub fn extract_doc(base: &Url, doc: &scraper::Html, region: Option<&str>) -> Contacts {
     let region = phone::region(region);
-    let doc = crate::extract::parse_html(html);
     let mut walk = Walk::new(base, region);
-    walk.run(&doc);
+    walk.run(doc);
 
     let Walk {
         text,

@@ -196,7 +196,11 @@ fn usable_item(text: &str) -> bool {
 /// Reads a page. `catalogue` says the page is a products page, where headings and image
 /// alt texts may be the only names of the products.
 pub fn analyze(html: &str, catalogue: bool) -> PageText {
-    let doc = super::parse_html(html);
+    analyze_doc(&super::parse_html(html), catalogue)
+}
+
+/// [`analyze`] for a page already parsed (with [`super::parse_html`]).
+pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     let mut page = PageText::default();
     let root = doc.root_element();
     page.lang = root

@@ -192,9 +192,15 @@ pub fn grade_site(
     domain: &str,
     pages: &[SitePage],
 ) -> Lead {
+    // Each page is parsed once; its text and its contacts are read from the same tree.
+    let docs: Vec<scraper::Html> = pages
+        .iter()
+        .map(|p| crate::extract::parse_html(&p.html))
+        .collect();
     let analysed: Vec<(&SitePage, PageText)> = pages
         .iter()
-        .map(|p| (p, page::analyze(&p.html, p.kind == PageKind::Products)))
+        .zip(&docs)
+        .map(|(p, d)| (p, page::analyze_doc(d, p.kind == PageKind::Products)))
         .collect();
     let site_lang = analysed.iter().find_map(|(_, t)| t.lang.clone());
     let mut langs: Vec<&str> = site_lang.iter().map(String::as_str).collect();
@@ -309,36 +315,38 @@ pub fn grade_site(
         contacts::merge(
             pages
                 .iter()
-                .map(|p| contacts::extract(&p.url, &p.html, region)),
+                .zip(&docs)
+                .map(|(p, d)| contacts::extract_doc(&p.url, d, region)),
         )
     };
-    let mut contacts = extract_all(None);
-    let known = facts::country(domain, &address, &[], site_lang.as_deref(), lang)
-        .map(|(c, _)| c)
-        .or_else(|| {
-            let first = contacts.phones.first()?;
+    let from_site =
+        facts::country(domain, &address, &[], site_lang.as_deref(), lang).map(|(c, _)| c);
+    let mut contacts = extract_all(from_site.as_deref());
+    if from_site.is_none() {
+        let known = contacts.phones.first().and_then(|first| {
             facts::country("", "", std::slice::from_ref(&first.e164), None, lang).map(|(c, _)| c)
         });
-    let candidates: Vec<String> = match known {
-        Some(c) => vec![c],
-        None => {
-            let mut c = facts::countries_named(&format!("{head_title}\n{chrome}"), lang);
-            c.extend(
-                site_lang
-                    .as_deref()
-                    .map(facts::countries_of_language)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|c| c.to_string()),
-            );
-            c
-        }
-    };
-    for region in &candidates {
-        let found = extract_all(Some(region));
-        if found.phones.len() > contacts.phones.len() {
-            contacts = found;
-            break;
+        let candidates: Vec<String> = match known {
+            Some(c) => vec![c],
+            None => {
+                let mut c = facts::countries_named(&format!("{head_title}\n{chrome}"), lang);
+                c.extend(
+                    site_lang
+                        .as_deref()
+                        .map(facts::countries_of_language)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|c| c.to_string()),
+                );
+                c
+            }
+        };
+        for region in &candidates {
+            let found = extract_all(Some(region));
+            if found.phones.len() > contacts.phones.len() {
+                contacts = found;
+                break;
+            }
         }
     }
     let phones: Vec<String> = contacts.phones.iter().map(|p| p.e164.clone()).collect();
