@@ -25,6 +25,40 @@ fn plan(dir: &Path, interval: &str, concurrency: usize, max_pages: usize) -> Pat
     path
 }
 
+/// Writes the URL list (the hosts' farm addresses, then `extra` lines) next to the plan and
+/// returns the arguments of `prospect harvest` for it, with `--resolve` for every host.
+fn harvest_args(
+    farm: &Farm,
+    plan: &Path,
+    hosts: &[String],
+    extra: &[String],
+    store: &Path,
+) -> Vec<String> {
+    let list = plan.with_file_name("urls.txt");
+    let mut text = String::from("# sites to visit\n\n");
+    for line in hosts
+        .iter()
+        .map(|h| farm.url(h))
+        .chain(extra.iter().cloned())
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    std::fs::write(&list, text).unwrap();
+    let mut args: Vec<String> = [
+        "harvest",
+        plan.to_str().unwrap(),
+        "--urls",
+        list.to_str().unwrap(),
+        "--store",
+        store.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(farm.resolve_args(hosts));
+    args
+}
+
 fn harvest(
     farm: &Farm,
     plan: &Path,
@@ -32,28 +66,8 @@ fn harvest(
     extra_urls: &[String],
     store: &Path,
 ) -> Output {
-    let list = plan.with_file_name("urls.txt");
-    let mut text = String::from("# sites to visit\n\n");
-    for h in hosts {
-        text.push_str(&farm.url(h));
-        text.push('\n');
-    }
-    for u in extra_urls {
-        text.push_str(u);
-        text.push('\n');
-    }
-    std::fs::write(&list, text).unwrap();
-    let mut args: Vec<String> = vec![
-        "harvest".into(),
-        plan.to_str().unwrap().into(),
-        "--urls".into(),
-        list.to_str().unwrap().into(),
-        "--store".into(),
-        store.to_str().unwrap().into(),
-    ];
-    args.extend(farm.resolve_args(hosts));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    prospect(&args)
+    let args = harvest_args(farm, plan, hosts, extra_urls, store);
+    prospect(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 #[test]
@@ -185,24 +199,9 @@ fn failing_hosts_do_not_stop_the_others() {
         .map(String::from)
         .to_vec();
     let dead = format!("http://dead.test:{}/", closed_port());
-    let mut args_hosts = hosts.clone();
-    args_hosts.push("dead.test".into());
     // dead.test is pinned to the farm's address but listed with a port nobody listens on.
-    let list = plan.with_file_name("urls.txt");
-    let mut text: String = hosts.iter().map(|h| format!("{}\n", farm.url(h))).collect();
-    text.push_str(&dead);
-    std::fs::write(&list, text).unwrap();
-    let mut args: Vec<String> = [
-        "harvest",
-        plan.to_str().unwrap(),
-        "--urls",
-        list.to_str().unwrap(),
-        "--store",
-        store_path.to_str().unwrap(),
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(farm.resolve_args(&args_hosts));
+    let mut args = harvest_args(&farm, &plan, &hosts, &[dead], &store_path);
+    args.extend(farm.resolve_args(&["dead.test"]));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = prospect(&args);
     let err = stderr(&out);
@@ -251,27 +250,8 @@ fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
     // 300 ms between requests to a host: a full run takes about 2 s, so kills land mid-work.
     let plan = plan(dir.path(), "300ms", 16, 5);
     let store_path = dir.path().join("store.sqlite");
-    let list = plan.with_file_name("urls.txt");
-    std::fs::write(
-        &list,
-        hosts
-            .iter()
-            .map(|h| format!("{}\n", farm.url(h)))
-            .collect::<String>(),
-    )
-    .unwrap();
-    let mut args: Vec<String> = [
-        "harvest",
-        plan.to_str().unwrap(),
-        "--urls",
-        list.to_str().unwrap(),
-        "--store",
-        store_path.to_str().unwrap(),
-        "--quiet",
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(farm.resolve_args(&hosts));
+    let mut args = harvest_args(&farm, &plan, &hosts, &[], &store_path);
+    args.push("--quiet".into());
 
     let stored = || -> BTreeSet<String> {
         let store = Store::open(&store_path).unwrap();
@@ -339,26 +319,7 @@ fn ctrl_c_stops_cleanly_and_the_next_run_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let plan = plan(dir.path(), "400ms", 16, 5);
     let store_path = dir.path().join("store.sqlite");
-    let list = plan.with_file_name("urls.txt");
-    std::fs::write(
-        &list,
-        hosts
-            .iter()
-            .map(|h| format!("{}\n", farm.url(h)))
-            .collect::<String>(),
-    )
-    .unwrap();
-    let mut args: Vec<String> = [
-        "harvest",
-        plan.to_str().unwrap(),
-        "--urls",
-        list.to_str().unwrap(),
-        "--store",
-        store_path.to_str().unwrap(),
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(farm.resolve_args(&hosts));
+    let args = harvest_args(&farm, &plan, &hosts, &[], &store_path);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_prospect"))
         .args(&args)
