@@ -44,6 +44,11 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         s.bytes as f64 / 1e6,
         s.elapsed_ms as f64 / 1000.0
     );
+    let leads = store.lead_counts()?;
+    if !leads.is_empty() {
+        let by_grade: Vec<String> = leads.iter().map(|(g, n)| format!("{n} {g}")).collect();
+        let _ = writeln!(out, "leads:     {}", by_grade.join(", "));
+    }
     if !s.host_errors.is_empty() {
         let _ = writeln!(out, "hosts with errors:");
         for (host, n, last) in &s.host_errors {
