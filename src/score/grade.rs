@@ -369,6 +369,24 @@ pub fn grade_site(
     };
     let listing = says(LISTING_WORDS) > 0;
     let not_company = says(NOT_A_COMPANY_WORDS) > 0;
+    // A site whose own titles and addresses call it a blog, news or classifieds, and that has
+    // no catalogue page, is not a company catalogue, however many products a post names.
+    let titles: String = analysed
+        .iter()
+        .map(|(p, t)| {
+            format!(
+                "{} {}",
+                t.title,
+                p.url.path().replace(['/', '-', '_', '.'], " ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let titles = format!(" {} ", fold(&titles));
+    let self_described_not_company = NOT_A_COMPANY_WORDS
+        .iter()
+        .any(|w| titles.contains(&format!(" {} ", fold(w))))
+        && !has_catalogue_page;
 
     // Words in another sense: our product words on a site that shows excluded words and
     // nothing else of our trade are not ours.
@@ -383,7 +401,7 @@ pub fn grade_site(
         Grade::X
     } else if (listing || foreign_emails) && text_ours > 0 && reachable && ours <= 1 {
         Grade::D
-    } else if items == 0 || (not_company && items < 3) {
+    } else if items == 0 || (not_company && items < 3) || self_described_not_company {
         if text_ours > 0 && !not_company && reachable {
             Grade::C
         } else {
