@@ -97,16 +97,6 @@ pub struct HostStats {
     pub elapsed_ms: u64,
 }
 
-/// A robots.txt as fetched for one origin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RobotsRecord {
-    pub origin: String,
-    /// HTTP status, or `None` when the server could not be reached.
-    pub status: Option<u16>,
-    pub body: String,
-    pub fetched_at: i64,
-}
-
 /// What the campaign has done, for `prospect status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
@@ -333,36 +323,6 @@ impl Store {
         tx.commit().map_err(|e| sql_err(&self.path, e))
     }
 
-    pub fn robots(&self, origin: &str) -> Result<Option<RobotsRecord>> {
-        self.conn
-            .query_row(
-                "SELECT origin, status, body, fetched_at FROM robots WHERE origin = ?1",
-                [origin],
-                |r| {
-                    Ok(RobotsRecord {
-                        origin: r.get(0)?,
-                        status: r.get::<_, Option<u16>>(1)?,
-                        body: r.get(2)?,
-                        fetched_at: r.get(3)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    pub fn save_robots(&mut self, r: &RobotsRecord) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO robots (origin, status, body, fetched_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(origin) DO UPDATE SET status = excluded.status, body = excluded.body,
-                   fetched_at = excluded.fetched_at",
-                params![r.origin, r.status, r.body, r.fetched_at],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
     /// Adds request statistics to a host's running totals.
     pub fn add_host_stats(&mut self, s: &HostStats) -> Result<()> {
         self.conn
@@ -519,4 +479,47 @@ fn decompress(bytes: &[u8]) -> std::io::Result<String> {
     let mut s = String::new();
     flate2::read::ZlibDecoder::new(bytes).read_to_string(&mut s)?;
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upserts_are_idempotent_and_bodies_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/campaign.sqlite");
+        let mut s = Store::open(&path).unwrap();
+        assert!(s.add_site("a.de", "https://a.de/", "urls").unwrap());
+        assert!(
+            !s.add_site("a.de", "https://www.a.de/", "urls").unwrap(),
+            "known sites are kept"
+        );
+        s.set_site_status("a.de", SiteStatus::Done, None).unwrap();
+        assert!(!s.add_site("a.de", "https://a.de/", "again").unwrap());
+        assert_eq!(s.site("a.de").unwrap().unwrap().status, SiteStatus::Done);
+        let page = Page {
+            url: "https://a.de/".into(),
+            domain: "a.de".into(),
+            kind: "home".into(),
+            status: Some(200),
+            fetched_at: 1,
+            body: Some("Großhandel für LED-Lampen ".repeat(100)),
+            ..Page::default()
+        };
+        s.save_page(&page).unwrap();
+        s.save_page(&page).unwrap();
+        assert_eq!(s.pages_of("a.de").unwrap(), vec![page.clone()]);
+        drop(s);
+        // Reopening migrates nothing twice and finds everything.
+        let s = Store::open(&path).unwrap();
+        let version: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema::VERSION);
+        assert_eq!(s.page("https://a.de/").unwrap(), Some(page));
+        assert_eq!(s.summary().unwrap().sites_done, 1);
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+    }
 }

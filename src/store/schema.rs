@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
         domain TEXT NOT NULL,
         found_on TEXT
     );
+    -- robots.txt records (kept for a later cache across runs; not used yet).
     CREATE TABLE robots (
         origin TEXT PRIMARY KEY,
         status INTEGER,
