@@ -184,6 +184,31 @@ const BIG_WORDS: &[&str] = &[
     "depo",
 ];
 
+/// A word list matched in one pass over folded text (` word ` on word boundaries).
+struct WordList(aho_corasick::AhoCorasick);
+
+impl WordList {
+    fn new(words: &[&str]) -> WordList {
+        let patterns: Vec<String> = words.iter().map(|w| format!(" {} ", fold(w))).collect();
+        WordList(aho_corasick::AhoCorasick::new(patterns).expect("a small word list builds"))
+    }
+
+    /// How many of the words occur in ` folded text `.
+    fn found_in(&self, folded: &str) -> usize {
+        let mut seen = HashSet::new();
+        self.0
+            .find_overlapping_iter(folded)
+            .filter(|m| seen.insert(m.pattern()))
+            .count()
+    }
+}
+
+static LISTING: std::sync::LazyLock<WordList> =
+    std::sync::LazyLock::new(|| WordList::new(LISTING_WORDS));
+static NOT_A_COMPANY: std::sync::LazyLock<WordList> =
+    std::sync::LazyLock::new(|| WordList::new(NOT_A_COMPANY_WORDS));
+static BIG: std::sync::LazyLock<WordList> = std::sync::LazyLock::new(|| WordList::new(BIG_WORDS));
+
 /// Grades a site from its pages.
 pub fn grade_site(
     plan: &Plan,
@@ -361,14 +386,9 @@ pub fn grade_site(
             .iter()
             .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
     let folded_all = format!(" {} ", fold(&format!("{head_title}\n{all_text}")));
-    let says = |words: &[&str]| {
-        words
-            .iter()
-            .filter(|w| folded_all.contains(&format!(" {} ", fold(w))))
-            .count()
-    };
-    let listing = says(LISTING_WORDS) > 0;
-    let not_company = says(NOT_A_COMPANY_WORDS) > 0;
+    let says = |words: &WordList| words.found_in(&folded_all);
+    let listing = says(&LISTING) > 0;
+    let not_company = says(&NOT_A_COMPANY) > 0;
     // A site whose own titles and addresses call it a blog, news or classifieds, and that has
     // no catalogue page, is not a company catalogue, however many products a post names.
     let titles: String = analysed
@@ -383,10 +403,7 @@ pub fn grade_site(
         .collect::<Vec<_>>()
         .join(" ");
     let titles = format!(" {} ", fold(&titles));
-    let self_described_not_company = NOT_A_COMPANY_WORDS
-        .iter()
-        .any(|w| titles.contains(&format!(" {} ", fold(w))))
-        && !has_catalogue_page;
+    let self_described_not_company = NOT_A_COMPANY.found_in(&titles) > 0 && !has_catalogue_page;
 
     // Words in another sense: our product words on a site that shows excluded words and
     // nothing else of our trade are not ours.
@@ -417,7 +434,7 @@ pub fn grade_site(
         Grade::X
     };
 
-    let big = grade == Grade::C && (items >= 200 || says(BIG_WORDS) > 0 || decades(&all_text));
+    let big = grade == Grade::C && (items >= 200 || says(&BIG) > 0 || decades(&all_text));
     let matched: BTreeSet<String> = decisions
         .iter()
         .filter_map(|d| match &d.verdict {
