@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{BadInput, load_plan, store_path};
 use crate::cli::HarvestArgs;
 use prospect::extract::Domain;
-use prospect::extract::domain::parse_site_url;
+use prospect::extract::domain::{home_of, parse_site_url};
 use prospect::harvest::{self, HarvestOptions, Progress, SiteOutcome, Stop};
 use prospect::net::{FetchConfig, Fetcher};
 use prospect::score::Grader;
@@ -51,11 +51,7 @@ pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
         if !seen.insert(domain.clone()) {
             continue;
         }
-        let mut home = url.clone();
-        home.set_path("/");
-        home.set_query(None);
-        home.set_fragment(None);
-        sites.push((domain.to_string(), home.to_string()));
+        sites.push((domain.to_string(), home_of(&url).to_string()));
     }
     if sites.is_empty() {
         return Err(BadInput(format!("{list_name}: no site to visit")).into());

@@ -9,8 +9,8 @@ use url::Url;
 use super::{BadInput, load_plan, store_path};
 use crate::cli::ScoreArgs;
 use prospect::extract::Domain;
-use prospect::extract::domain::parse_site_url;
-use prospect::extract::links::PageKind;
+use prospect::extract::domain::{home_of, parse_site_url};
+use prospect::extract::links::{self, PageKind};
 use prospect::harvest::{self, HarvestOptions, Silent, Stop};
 use prospect::net::{FetchConfig, Fetcher};
 use prospect::score::{self, Grader, SitePage, lead};
@@ -84,50 +84,27 @@ fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
 }
 
 fn kind_of_file(path: &Path, index: usize) -> PageKind {
-    let name = path.to_string_lossy().to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
-    let file = path
+    let file = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_lowercase();
     if matches!(
-        file.as_str(),
+        stem.as_str(),
         "index" | "home" | "start" | "accueil" | "inicio" | "startseite"
     ) {
         return PageKind::Home;
     }
-    if has(&[
-        "produ",
-        "katalog",
-        "catalog",
-        "sortiment",
-        "shop",
-        "urun",
-        "каталог",
-        "gamme",
-    ]) {
-        PageKind::Products
-    } else if has(&["kontakt", "contact", "contatti", "контакт", "iletisim"]) {
-        PageKind::Contact
-    } else if has(&["impressum", "legal", "mentions", "imprint", "aviso"]) {
-        PageKind::Legal
-    } else if has(&[
-        "about",
-        "ueber",
-        "uber",
-        "qui-sommes",
-        "quienes",
-        "chi-siamo",
-        "o-nas",
-        "hakkimizda",
-        "company",
-    ]) {
-        PageKind::About
-    } else if index == 0 {
-        PageKind::Home
-    } else {
-        PageKind::Products
+    // The file's name read like a page address, with the page picker's words.
+    let named = Url::parse("file:///")
+        .ok()
+        .and_then(|base| base.join(file).ok())
+        .and_then(|u| links::kind_of_url(&u));
+    match named {
+        Some(kind) => kind,
+        None if index == 0 => PageKind::Home,
+        None => PageKind::Products,
     }
 }
 
@@ -139,9 +116,7 @@ fn visit(
 ) -> Result<(String, Vec<SitePage>)> {
     let url = parse_site_url(url).map_err(BadInput)?;
     let domain = Domain::of_host_or_self(url.host_str().unwrap_or_default()).to_string();
-    let mut home = url.clone();
-    home.set_path("/");
-    home.set_query(None);
+    let home = home_of(&url);
     let store = StoreHandle::open(&store_path(plan, &args.store))?;
     let (d, h) = (domain.clone(), home.to_string());
     let site: Site = store.call_blocking(move |s| {

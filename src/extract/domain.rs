@@ -52,6 +52,15 @@ impl fmt::Display for Domain {
     }
 }
 
+/// The home page of the site a URL belongs to (same scheme, host and port, path `/`).
+pub fn home_of(url: &Url) -> Url {
+    let mut home = url.clone();
+    home.set_path("/");
+    home.set_query(None);
+    home.set_fragment(None);
+    home
+}
+
 /// Parses a line of a URL list: a full http(s) URL or a bare domain (`example.com/path`).
 pub fn parse_site_url(line: &str) -> Result<Url, String> {
     let t = line.trim();

@@ -227,3 +227,47 @@ proptest::proptest! {
         let _ = g.grade("random.test", &page(html));
     }
 }
+
+/// `prospect score --file`: saved pages graded offline, page kinds read from the file names,
+/// one JSON object with the lead sheet's columns.
+#[test]
+fn score_grades_saved_pages_and_prints_the_sheet_columns() {
+    let dir = fixture("sites/leuchtmittel-berlin.test");
+    let files: Vec<String> = ["index.html", "sortiment.html", "impressum.html"]
+        .iter()
+        .map(|f| dir.join(f).to_str().unwrap().to_string())
+        .collect();
+    let plan = fixture("plans/grading-led.yaml");
+    let mut args = vec![
+        "score",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    for f in &files {
+        args.extend(["--file", f.as_str()]);
+    }
+    let out = crate::util::prospect(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", crate::util::stderr(&out));
+    let lead: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = lead
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for column in prospect::score::lead::SHEET_COLUMNS {
+        assert!(keys.contains(&column), "{column} in {keys:?}");
+    }
+    assert_eq!(lead["domain"], "leuchtmittel-berlin.test");
+    assert_eq!(lead["grade"], "A");
+    assert!(
+        lead["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("of 14 catalogue items are ours"),
+        "{lead}"
+    );
+    assert_eq!(lead["company"], "Leuchtmittel Berlin GmbH");
+}

@@ -96,6 +96,12 @@ const DOCUMENT_EXTENSIONS: &[&str] = &[
     "pdf", "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "odp", "rtf", "csv",
 ];
 
+/// The kind of page an address names by its path alone (`/produkte/`, `kontakt.html`,
+/// `mentions-legales`), with the same words the page picker uses; `None` when it names none.
+pub fn kind_of_url(url: &Url) -> Option<PageKind> {
+    words::classify(&[], url).map(|(kind, _)| kind)
+}
+
 /// Links in `html` (a page at `base`) worth reading, best first, at most `max`; only pages of
 /// the same registrable domain as `base`; no fragments-only, mailto:, tel:, javascript:,
 /// or file downloads (pdf, images, zip, doc, xls ...); each URL once (fragment removed;
