@@ -154,7 +154,7 @@ pub fn limit_depth(html: &str) -> &str {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(off) = memchr_lt(&bytes[i..]) {
+    while let Some(off) = bytes[i..].iter().position(|&c| c == b'<') {
         let at = i + off;
         let rest = &bytes[at + 1..];
         if rest.first() == Some(&b'/') {
@@ -182,10 +182,6 @@ pub fn limit_depth(html: &str) -> &str {
         i = at + 1;
     }
     html
-}
-
-fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
 }
 
 fn usable_item(text: &str) -> bool {
@@ -232,7 +228,6 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         in_item: bool,
     }
     let mut stack = vec![(doc.tree.root(), Ctx::default())];
-    let _ = &root;
     while let Some((node, ctx)) = stack.pop() {
         let mut ctx = ctx;
         match node.value() {
