@@ -10,6 +10,7 @@ pub mod harvest;
 pub mod net;
 pub mod plan;
 pub mod score;
+pub mod search;
 pub mod store;
 pub mod templates;
 

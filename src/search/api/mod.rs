@@ -1,0 +1,1 @@
+//! Search APIs (SearXNG, Brave, Serper, SerpApi) behind one interface, and their JSON.

@@ -1,0 +1,92 @@
+//! Search results, wherever they come from: result pages a person saved from a browser
+//! ([`serp`]) and search APIs ([`api`]). Both give a [`ResultPage`].
+
+pub mod api;
+pub mod serp;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Where a result page came from: a search engine's own page, or a search API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Google,
+    Bing,
+    Duckduckgo,
+    Yandex,
+    Baidu,
+    Searxng,
+    Brave,
+    Serper,
+    Serpapi,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Google => "google",
+            Source::Bing => "bing",
+            Source::Duckduckgo => "duckduckgo",
+            Source::Yandex => "yandex",
+            Source::Baidu => "baidu",
+            Source::Searxng => "searxng",
+            Source::Brave => "brave",
+            Source::Serper => "serper",
+            Source::Serpapi => "serpapi",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One result on a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// 1-based position among the page's results of the same kind (organic or ad), in page
+    /// order.
+    pub rank: u32,
+    pub title: String,
+    /// The target address, with the engine's redirect unwrapped where the target is in it.
+    pub url: String,
+    pub snippet: String,
+    /// A paid result (seed method 11 reads them; they are kept, flagged).
+    pub ad: bool,
+    /// `url` is still an engine redirect whose target cannot be read offline (Baidu
+    /// `link?url=`); one HEAD request at harvest time resolves it.
+    pub redirect: bool,
+}
+
+/// What a page says about its query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Results were found (`hits` is not empty).
+    Results,
+    /// The engine answered and found nothing.
+    Empty,
+    /// Not an answer: a consent wall, a captcha, an "unusual traffic" page, a quota error.
+    /// Never to be read as "no results".
+    Blocked(String),
+}
+
+/// One page of results for one query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultPage {
+    pub source: Source,
+    /// The query as the page shows it (search box, title or API echo), when it does.
+    pub query: Option<String>,
+    pub outcome: Outcome,
+    pub hits: Vec<Hit>,
+}
+
+impl ResultPage {
+    pub fn blocked(&self) -> bool {
+        matches!(self.outcome, Outcome::Blocked(_))
+    }
+}

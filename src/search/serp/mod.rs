@@ -1,0 +1,1 @@
+//! Result pages saved from a browser: Google, Bing, DuckDuckGo, Yandex and Baidu.
