@@ -1,10 +1,20 @@
 //! Wall-clock time in the forms the program shows and stores: Unix seconds, the civil date
 //! (UTC) and the year.
 
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Seconds since the Unix epoch.
+/// The environment variable that sets the clock (Unix seconds), for tests and demos of
+/// anything that waits for a day to pass (the search quota).
+pub const NOW_VAR: &str = "PROSPECT_NOW";
+
+/// Seconds since the Unix epoch, or the time [`NOW_VAR`] gives.
 pub fn now() -> i64 {
+    static FIXED: OnceLock<Option<i64>> = OnceLock::new();
+    let fixed = FIXED.get_or_init(|| std::env::var(NOW_VAR).ok()?.trim().parse().ok());
+    if let Some(t) = fixed {
+        return *t;
+    }
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

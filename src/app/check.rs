@@ -111,10 +111,11 @@ fn settings(plan: &Plan, catalog: &Catalog) -> String {
     );
     let _ = writeln!(
         s,
-        "search:            {} {} · {} queries a day",
+        "search:            {} {} · {} queries a day · {} page(s) per query",
         plan.search.backend.name(),
         plan.search.url.as_deref().unwrap_or(""),
-        plan.search.per_day
+        plan.search.per_day,
+        plan.search.pages
     );
     let f = &plan.fetch;
     let _ = writeln!(

@@ -133,6 +133,8 @@ pub(super) struct RawSearch {
     pub(super) url: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) per_day: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub(super) pages: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]

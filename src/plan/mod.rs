@@ -15,6 +15,8 @@ pub const DEFAULT_GRADING_A: f64 = 0.5;
 pub const DEFAULT_GRADING_B: f64 = 0.2;
 /// Default SearXNG address (self-hosted, the free default backend).
 pub const DEFAULT_SEARXNG_URL: &str = "http://127.0.0.1:8888";
+/// Default result pages read per query.
+pub const DEFAULT_PAGES: u32 = 1;
 /// Default queries a day sent to a search backend.
 pub const DEFAULT_PER_DAY: u32 = 100;
 /// Default pause between two requests to one host.
@@ -134,6 +136,8 @@ pub struct Search {
     pub backend: Backend,
     pub url: Option<String>,
     pub per_day: u32,
+    /// Result pages read per query at most (an empty page ends a query sooner).
+    pub pages: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

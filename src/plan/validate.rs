@@ -466,6 +466,7 @@ impl Validator<'_> {
             backend: None,
             url: None,
             per_day: None,
+            pages: None,
         });
         let backend = match raw.backend {
             None | Some(RawBackend::Searxng) => Backend::Searxng,
@@ -504,10 +505,23 @@ impl Validator<'_> {
                 DEFAULT_PER_DAY
             }
         };
+        let pages = match raw.pages {
+            None => DEFAULT_PAGES,
+            Some(p) if (1..=10).contains(&p.value) => p.value,
+            Some(p) => {
+                self.err(
+                    "search.pages",
+                    &p.referenced,
+                    format!("{} is not a number of result pages from 1 to 10", p.value),
+                );
+                DEFAULT_PAGES
+            }
+        };
         Search {
             backend,
             url,
             per_day,
+            pages,
         }
     }
 

@@ -3,6 +3,7 @@
 //! before it is reported, so resuming a campaign is running it again.
 
 mod schema;
+mod search;
 mod writer;
 
 use std::io::{Read, Write};
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub use search::{MethodYield, NewQuery, NewResult, QueryStatus, QueryYield, StoredQuery};
 pub use writer::StoreHandle;
 
 /// Errors from the store, naming the database file.

@@ -76,6 +76,27 @@ const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );",
+    // 2: searching through APIs and saved result pages.
+    "ALTER TABLE queries ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queries ADD COLUMN note TEXT;
+    CREATE INDEX queries_status ON queries (engine, status);
+    -- Every API response, so that no query is ever paid for twice.
+    CREATE TABLE responses (
+        query_id INTEGER NOT NULL REFERENCES queries(id),
+        page INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        url TEXT,
+        body BLOB NOT NULL,
+        PRIMARY KEY (query_id, page)
+    );
+    CREATE INDEX responses_time ON responses (fetched_at);
+    CREATE INDEX results_domain ON results (domain);
+    -- The first query whose results named the site.
+    ALTER TABLE sites ADD COLUMN query_id INTEGER REFERENCES queries(id);
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.
