@@ -2,6 +2,7 @@
 //!
 //! The library holds all the logic; `main.rs` and `app/` are a thin command-line layer on top.
 
+pub mod campaign;
 pub mod clock;
 pub mod diag;
 pub mod extract;

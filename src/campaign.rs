@@ -1,0 +1,505 @@
+//! The campaign's search stage: the plan's queries go to a search backend within its daily
+//! quota; every response is stored before it is used (so no query is paid for twice and a
+//! stopped run resumes where it stopped), and the sites the results name become candidates.
+//! Result pages saved from a browser go the same way through [`record_page`].
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use url::Url;
+
+use crate::clock;
+use crate::extract::Domain;
+use crate::extract::domain::{home_of, parse_site_url};
+use crate::harvest::{Stop, is_excluded};
+use crate::search::{Hit, Outcome, ResultPage};
+use crate::store::{NewResult, QueryStatus, Store, StoreError, StoreHandle, StoredQuery};
+
+/// Seconds in the window the daily quota counts.
+pub const DAY: i64 = 86_400;
+
+/// A search backend as the campaign uses it.
+pub trait Backend: Sync {
+    /// The name its queries are stored under (`searxng`, `brave`, ...).
+    fn name(&self) -> &'static str;
+    /// One result page (1-based) of a query.
+    fn search(
+        &self,
+        query: &StoredQuery,
+        page: u32,
+    ) -> impl Future<Output = Result<Answer, Failure>> + Send;
+    /// Reads a stored response again.
+    fn parse(&self, body: &str) -> Result<ResultPage, String>;
+}
+
+/// A response as received: what to store, and what it says.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The request, without any key.
+    pub url: String,
+    pub body: String,
+    pub page: ResultPage,
+}
+
+/// Why a search did not give a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The backend asks to wait (a 429) until this time (Unix seconds).
+    Paused { until: i64, why: String },
+    /// This query failed (a server error, an unreadable answer); it is asked again next run.
+    Query(String),
+    /// Nothing will work until the user acts (a key refused, JSON output disabled).
+    Fatal(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Backend(String),
+}
+
+/// How the search stage ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt {
+    /// `per_day` queries were sent in the last 24 hours; more may go at `until`.
+    Quota { until: i64 },
+    /// The backend asked to wait until `until`.
+    Paused { until: i64, why: String },
+    /// Stopped by the user.
+    Interrupted,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Queries (result pages) sent in any 24 hours at most.
+    pub per_day: u32,
+    /// Result pages per query at most.
+    pub pages: u32,
+    /// Registrable domains (or hosts) that are never candidates.
+    pub excluded: HashSet<String>,
+}
+
+/// What the search stage did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchReport {
+    /// Queries finished in this run.
+    pub queries_done: usize,
+    /// Result pages requested from the backend (paid for).
+    pub pages_requested: usize,
+    /// Result pages read from the store instead.
+    pub pages_reused: usize,
+    pub results: usize,
+    /// Sites the store did not know before.
+    pub new_sites: usize,
+    /// Queries the backend refused (asked again next run).
+    pub blocked: usize,
+    /// Queries that failed this time (asked again next run), with the last reason.
+    pub failed: usize,
+    pub last_failure: Option<String>,
+    /// Queries left for another run.
+    pub queries_left: usize,
+    pub halt: Option<Halt>,
+}
+
+/// Told about each query as it finishes.
+pub trait SearchProgress: Send + Sync {
+    fn query_done(&self, _query: &StoredQuery, _new_sites: usize) {}
+}
+
+impl SearchProgress for crate::harvest::Silent {}
+
+/// The store key that holds the time a paused backend may be asked again.
+pub fn pause_key(backend: &str) -> String {
+    format!("pause:{backend}")
+}
+
+/// How many queries may still go out now, and if none, when the next one may.
+pub fn quota(store: &Store, per_day: u32, now: i64) -> Result<(u32, Option<i64>), StoreError> {
+    let times = store.search_times_since(now - DAY + 1)?;
+    let per_day = per_day as usize;
+    if times.len() < per_day {
+        return Ok(((per_day - times.len()) as u32, None));
+    }
+    // The window frees a place when the (len - per_day)-th oldest search leaves it.
+    Ok((0, Some(times[times.len() - per_day] + DAY)))
+}
+
+/// Searches the store's open queries for `backend`, page by page, within the quota.
+pub async fn search<B: Backend>(
+    backend: &B,
+    store: &StoreHandle,
+    opts: &SearchOptions,
+    progress: &dyn SearchProgress,
+    stop: &Stop,
+) -> Result<SearchReport, CampaignError> {
+    let name = backend.name();
+    let mut report = SearchReport::default();
+    let now = clock::now();
+    let paused: Option<i64> = store
+        .call(move |s| s.state(&pause_key(name)))
+        .await?
+        .and_then(|v| v.parse().ok());
+    let open = store.call(move |s| s.open_queries(name)).await?;
+    report.queries_left = open.len();
+    if let Some(until) = paused.filter(|&t| t > now) {
+        report.halt = Some(Halt::Paused {
+            until,
+            why: "the search backend asked to wait".into(),
+        });
+        return Ok(report);
+    }
+    let per_day = opts.per_day;
+    let (mut left, mut next_free) = store.call(move |s| quota(s, per_day, now)).await?;
+
+    for query in open {
+        if stop.is_stopped() {
+            report.halt = Some(Halt::Interrupted);
+            break;
+        }
+        let mut status = QueryStatus::Done;
+        let mut note = None;
+        let mut read = query.pages;
+        let mut new_sites = 0;
+        while read < opts.pages {
+            let page_no = read + 1;
+            let id = query.id;
+            let stored = store.call(move |s| s.response(id, page_no)).await?;
+            let page = match stored.map(|body| backend.parse(&body)) {
+                Some(Ok(page)) if !page.blocked() => {
+                    report.pages_reused += 1;
+                    page
+                }
+                _ => {
+                    if left == 0 {
+                        report.halt = Some(Halt::Quota {
+                            until: next_free.unwrap_or(now + DAY),
+                        });
+                        status = QueryStatus::Pending;
+                        break;
+                    }
+                    match backend.search(&query, page_no).await {
+                        Ok(answer) => {
+                            left -= 1;
+                            if left == 0 {
+                                let (_, free) = store.call(move |s| quota(s, per_day, now)).await?;
+                                next_free = free;
+                            }
+                            report.pages_requested += 1;
+                            let results = results_of(&answer.page);
+                            let Answer { url, body, page } = answer;
+                            store
+                                .call(move |s| s.save_response(id, page_no, &url, &body, &results))
+                                .await?;
+                            page
+                        }
+                        Err(Failure::Paused { until, why }) => {
+                            let value = until.to_string();
+                            store
+                                .call(move |s| s.set_state(&pause_key(name), Some(&value)))
+                                .await?;
+                            report.halt = Some(Halt::Paused { until, why });
+                            status = QueryStatus::Pending;
+                            break;
+                        }
+                        Err(Failure::Query(why)) => {
+                            report.failed += 1;
+                            report.last_failure = Some(why.clone());
+                            status = QueryStatus::Pending;
+                            note = Some(why);
+                            break;
+                        }
+                        Err(Failure::Fatal(why)) => return Err(CampaignError::Backend(why)),
+                    }
+                }
+            };
+            read = page_no;
+            match &page.outcome {
+                Outcome::Blocked(why) => {
+                    report.blocked += 1;
+                    status = QueryStatus::Blocked;
+                    note = Some(why.clone());
+                    break;
+                }
+                Outcome::Empty => break,
+                Outcome::Results => {
+                    report.results += page.hits.len();
+                    let hits = page.hits.clone();
+                    let excluded = opts.excluded.clone();
+                    let added = store
+                        .call(move |s| add_sites(s, id, &hits, &excluded))
+                        .await?;
+                    new_sites += added;
+                    report.new_sites += added;
+                    if page.hits.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        let id = query.id;
+        let note2 = note.clone();
+        store
+            .call(move |s| s.set_query_status(id, status, read, note2.as_deref()))
+            .await?;
+        if status == QueryStatus::Done {
+            report.queries_done += 1;
+            report.queries_left -= 1;
+        }
+        if report.halt.is_some() {
+            break;
+        }
+        progress.query_done(&query, new_sites);
+    }
+    Ok(report)
+}
+
+/// The results of a page as stored, with the registrable domain of each target.
+pub fn results_of(page: &ResultPage) -> Vec<NewResult> {
+    page.hits
+        .iter()
+        .map(|h| NewResult {
+            rank: h.rank,
+            url: h.url.clone(),
+            title: h.title.clone(),
+            snippet: h.snippet.clone(),
+            domain: site_of(h).map(|(d, _)| d.to_string()),
+            ad: h.ad,
+        })
+        .collect()
+}
+
+/// The site a result points at: its registrable domain and home page. None for engine
+/// redirects not resolved yet and for addresses that are not web sites.
+pub fn site_of(hit: &Hit) -> Option<(Domain, Url)> {
+    if hit.redirect {
+        return None;
+    }
+    let url = parse_site_url(&hit.url).ok()?;
+    let host = url.host_str()?.to_string();
+    Some((Domain::of_host_or_self(&host), home_of(&url)))
+}
+
+/// Adds the sites a query's results name (not excluded ones). Returns how many were new.
+pub fn add_sites(
+    store: &mut Store,
+    query_id: i64,
+    hits: &[Hit],
+    excluded: &HashSet<String>,
+) -> Result<usize, StoreError> {
+    let mut new = 0;
+    for hit in hits {
+        let Some((domain, home)) = site_of(hit) else {
+            continue;
+        };
+        if is_excluded(&home, excluded) {
+            continue;
+        }
+        if store.add_found_site(domain.as_str(), home.as_str(), query_id)? {
+            new += 1;
+        }
+    }
+    Ok(new)
+}
+
+/// Records a result page saved from a browser under its query (`query` as the plan
+/// expanded it when the page's query is one of the plan's), and adds the sites it names.
+/// Returns how many sites were new.
+pub fn record_page(
+    store: &mut Store,
+    page: &ResultPage,
+    query: &crate::store::NewQuery,
+    excluded: &HashSet<String>,
+) -> Result<usize, StoreError> {
+    let id = store.query_id(page.source.name(), query)?;
+    store.save_results(id, &results_of(page))?;
+    let (status, note) = match &page.outcome {
+        Outcome::Blocked(why) => (QueryStatus::Blocked, Some(why.as_str())),
+        _ => (QueryStatus::Done, None),
+    };
+    store.set_query_status(id, status, 1, note)?;
+    add_sites(store, id, &page.hits, excluded)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::search::Source;
+    use crate::store::NewQuery;
+
+    /// Answers from a script: per query text, the pages (None = empty page); records calls.
+    struct Fake {
+        calls: Mutex<Vec<(String, u32)>>,
+        fail: Option<Failure>,
+    }
+
+    impl Fake {
+        fn new() -> Fake {
+            Fake {
+                calls: Mutex::new(Vec::new()),
+                fail: None,
+            }
+        }
+        fn calls(&self) -> Vec<(String, u32)> {
+            self.calls.lock().unwrap().clone()
+        }
+    }
+
+    fn page_for(text: &str, page: u32) -> ResultPage {
+        let hits: Vec<Hit> = if page <= 2 {
+            (1..=3)
+                .map(|i| Hit {
+                    rank: i,
+                    title: format!("{text} {i}"),
+                    url: format!("https://{}-{page}-{i}.de/x", text.replace(' ', "-")),
+                    snippet: String::new(),
+                    ad: false,
+                    redirect: false,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ResultPage {
+            source: Source::Searxng,
+            query: Some(text.into()),
+            outcome: if hits.is_empty() {
+                Outcome::Empty
+            } else {
+                Outcome::Results
+            },
+            hits,
+        }
+    }
+
+    impl Backend for Fake {
+        fn name(&self) -> &'static str {
+            "searxng"
+        }
+        fn search(
+            &self,
+            query: &StoredQuery,
+            page: u32,
+        ) -> impl Future<Output = Result<Answer, Failure>> + Send {
+            self.calls.lock().unwrap().push((query.text.clone(), page));
+            let result = match &self.fail {
+                Some(f) => Err(f.clone()),
+                None => Ok(Answer {
+                    url: format!("fake:{}:{page}", query.text),
+                    body: format!("{}\n{page}", query.text),
+                    page: page_for(&query.text, page),
+                }),
+            };
+            async move { result }
+        }
+        fn parse(&self, body: &str) -> Result<ResultPage, String> {
+            let (text, page) = body.split_once('\n').ok_or("bad body")?;
+            Ok(page_for(text, page.parse().map_err(|_| "bad page")?))
+        }
+    }
+
+    fn setup(n: usize) -> (tempfile::TempDir, StoreHandle) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StoreHandle::open(&dir.path().join("c.sqlite")).unwrap();
+        let queries: Vec<NewQuery> = (0..n)
+            .map(|i| NewQuery {
+                method: "importers".into(),
+                text: format!("q{i}"),
+                country: "DE".into(),
+                language: "de".into(),
+            })
+            .collect();
+        store
+            .call_blocking(move |s| s.add_queries("searxng", &queries))
+            .unwrap();
+        (dir, store)
+    }
+
+    fn opts(per_day: u32, pages: u32) -> SearchOptions {
+        SearchOptions {
+            per_day,
+            pages,
+            excluded: HashSet::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn quota_stops_the_day_and_a_rerun_pays_for_nothing_twice() {
+        let (_dir, store) = setup(4);
+        let fake = Fake::new();
+        let stop = Stop::default();
+        let r = search(&fake, &store, &opts(5, 3), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        // q0: pages 1, 2 and an empty 3; q1: pages 1, 2; then the quota is spent.
+        assert_eq!(r.pages_requested, 5);
+        assert_eq!(r.queries_done, 1);
+        assert_eq!(r.new_sites, 12);
+        let Some(Halt::Quota { until }) = r.halt else {
+            panic!("{r:?}")
+        };
+        assert!(until > clock::now() + DAY - 60, "{until}");
+        // Again: the quota is still spent and nothing is asked.
+        let r = search(&fake, &store, &opts(5, 3), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!(r.pages_requested, 0);
+        assert!(matches!(r.halt, Some(Halt::Quota { .. })));
+        assert_eq!(fake.calls().len(), 5);
+        // A bigger quota: q1 continues at its page 3, nothing is asked twice.
+        let r = search(&fake, &store, &opts(100, 3), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!(r.halt, None);
+        assert_eq!(r.queries_done, 3);
+        let calls = fake.calls();
+        let unique: HashSet<_> = calls.iter().collect();
+        assert_eq!(unique.len(), calls.len(), "{calls:?}");
+        assert!(calls.contains(&("q1".into(), 3)));
+        let again = search(&fake, &store, &opts(100, 3), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!((again.pages_requested, again.queries_done), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_429_pauses_the_backend_and_a_refused_key_ends_the_run() {
+        let (_dir, store) = setup(2);
+        let stop = Stop::default();
+        let until = clock::now() + 3600;
+        let mut fake = Fake::new();
+        fake.fail = Some(Failure::Paused {
+            until,
+            why: "429".into(),
+        });
+        let r = search(&fake, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert!(matches!(r.halt, Some(Halt::Paused { until: u, .. }) if u == until));
+        // The pause is remembered: the next run does not ask at all.
+        let calm = Fake::new();
+        let r = search(&calm, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert!(matches!(r.halt, Some(Halt::Paused { .. })));
+        assert!(calm.calls().is_empty());
+        store
+            .call_blocking(|s| s.set_state(&pause_key("searxng"), None))
+            .unwrap();
+        let mut fatal = Fake::new();
+        fatal.fail = Some(Failure::Fatal("key refused".into()));
+        let err = search(&fatal, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("key refused"));
+        let mut flaky = Fake::new();
+        flaky.fail = Some(Failure::Query("HTTP 500".into()));
+        let r = search(&flaky, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!((r.failed, r.queries_left), (2, 2));
+    }
+}
