@@ -50,6 +50,8 @@ pub enum Failure {
     Query(String),
     /// Nothing will work until the user acts (a key refused, JSON output disabled).
     Fatal(String),
+    /// The backend has no further pages for this query: it is done.
+    NoMorePages,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -211,6 +213,7 @@ pub async fn search<B: Backend>(
                             break;
                         }
                         Err(Failure::Fatal(why)) => return Err(CampaignError::Backend(why)),
+                        Err(Failure::NoMorePages) => break,
                     }
                 }
             };

@@ -35,8 +35,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the search queries a plan expands to.
     Queries(QueriesArgs),
-    /// Visit company sites politely and store their pages (resumable).
+    /// The campaign: search the plan's queries, visit and grade the sites, refresh the sheet
+    /// (resumable; spreads the searches over days within the plan's quota).
+    Run(RunArgs),
+    /// Visit the sites in a URL list or in saved result pages, store and grade them (resumable).
     Harvest(HarvestArgs),
+    /// Print the results in saved result pages or search API responses.
+    Results(ResultsArgs),
     /// Show what the campaign has done and what is left.
     Status(StatusArgs),
     /// Grade one company (A/B/C/D/X) from its site or from saved pages, with the evidence.
@@ -69,12 +74,33 @@ pub struct StoreArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable.
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = parse_pin)]
+    pub resolve: Vec<Pin>,
+    /// Visit again the sites that failed, and fetch again the pages that failed.
+    #[arg(long)]
+    pub retry_failed: bool,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["urls", "serp"])))]
 pub struct HarvestArgs {
     /// The plan file.
     pub plan: PathBuf,
     /// A list of sites: one URL or bare domain a line, `#` comments; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
-    pub urls: PathBuf,
+    pub urls: Option<PathBuf>,
+    /// Result pages saved from a browser (Google, Bing, DuckDuckGo, Yandex, Baidu) or search
+    /// API responses (JSON); folders are read whole.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub serp: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable.
@@ -109,6 +135,16 @@ pub struct ScoreArgs {
     /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable.
     #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = parse_pin)]
     pub resolve: Vec<Pin>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResultsArgs {
+    /// Saved result pages or API responses (JSON); folders are read whole.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// txt (for people), jsonl or csv (one result a line/row).
+    #[arg(long, value_parser = ["txt", "jsonl", "csv"])]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,17 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A moment (Unix seconds) as `YYYY-MM-DD HH:MM UTC`.
+pub fn format_utc(t: i64) -> String {
+    let (y, m, d) = civil(t.div_euclid(86_400));
+    let secs = t.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
 /// This year (UTC).
 pub fn year() -> i32 {
     civil(now().div_euclid(86_400)).0
@@ -47,6 +58,12 @@ pub fn year() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_moments() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_utc(1_795_451_400), "2026-11-23 16:30 UTC");
+    }
 
     #[test]
     fn civil_dates() {

@@ -4,6 +4,8 @@ mod check;
 mod harvest;
 mod init;
 mod queries;
+mod results;
+mod run;
 mod score;
 mod status;
 
@@ -27,7 +29,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Queries(args) => queries::run(&args, cli.quiet),
+        Command::Run(args) => run::run(&args, cli.quiet),
         Command::Harvest(args) => harvest::run(&args, cli.quiet),
+        Command::Results(args) => results::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Score(args) => score::run(&args),
     }

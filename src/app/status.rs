@@ -13,8 +13,9 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     let path = store_path(&plan, &args.store);
     if !path.exists() {
         return Err(BadInput(format!(
-            "{}: no campaign store yet; `prospect harvest {} --urls FILE` starts one",
+            "{}: no campaign store yet; `prospect run {}` or `prospect harvest {} --urls FILE` starts one",
             path.display(),
+            args.plan.display(),
             args.plan.display()
         ))
         .into());
@@ -44,10 +45,54 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         s.bytes as f64 / 1e6,
         s.elapsed_ms as f64 / 1000.0
     );
+    let (done, pending, blocked) = store.query_counts()?;
+    if done + pending + blocked > 0 {
+        let now = prospect::clock::now();
+        let used = store
+            .search_times_since(now - prospect::campaign::DAY + 1)?
+            .len();
+        let _ = writeln!(
+            out,
+            "queries:   {} ({done} searched, {pending} to search, {blocked} blocked); {used} of {} a day used in the last 24 hours",
+            done + pending + blocked,
+            plan.search.per_day
+        );
+    }
     let leads = store.lead_counts()?;
     if !leads.is_empty() {
         let by_grade: Vec<String> = leads.iter().map(|(g, n)| format!("{n} {g}")).collect();
         let _ = writeln!(out, "leads:     {}", by_grade.join(", "));
+    }
+    let yields = store.method_yield()?;
+    if !yields.is_empty() {
+        let _ = writeln!(out, "yield per method and country:");
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<3} {:>7} {:>7} {:>8} {:>9}  leads",
+            "method", "cc", "queries", "blocked", "results", "new sites"
+        );
+        for y in &yields {
+            let grades: Vec<String> = y.grades.iter().map(|(g, n)| format!("{n} {g}")).collect();
+            let method = if y.method.is_empty() {
+                "(saved pages, other)"
+            } else {
+                y.method.as_str()
+            };
+            let country = if y.country.is_empty() {
+                "-"
+            } else {
+                &y.country
+            };
+            let _ = writeln!(
+                out,
+                "  {method:<24} {country:<3} {:>7} {:>7} {:>8} {:>9}  {}",
+                y.queries_run,
+                y.queries_blocked,
+                y.results,
+                y.new_domains,
+                grades.join(", ")
+            );
+        }
     }
     if !s.host_errors.is_empty() {
         let _ = writeln!(out, "hosts with errors:");

@@ -90,3 +90,17 @@ impl ResultPage {
         matches!(self.outcome, Outcome::Blocked(_))
     }
 }
+
+/// Reads a saved result file: a page saved from a browser (any charset), or a search API's
+/// JSON response; which one is told by the content, not the file name.
+pub fn parse_saved(bytes: &[u8]) -> Result<ResultPage, String> {
+    let text = crate::net::decode::decode(bytes, None, true)
+        .map_err(|e| e.to_string())?
+        .text;
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with('{') || start.starts_with('[') {
+        api::parse_json(start).map_err(|e| e.to_string())
+    } else {
+        serp::parse(&text).map_err(|e| e.to_string())
+    }
+}

@@ -312,6 +312,24 @@ impl Store {
         Ok(out.into_values().collect())
     }
 
+    /// Queries by status: (done, pending, blocked), over all engines and backends.
+    pub fn query_counts(&self) -> Result<(u64, u64, u64)> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(sum(status = 'done'), 0), coalesce(sum(status = 'pending'), 0),
+                        coalesce(sum(status = 'blocked'), 0) FROM queries",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?.max(0) as u64,
+                        r.get::<_, i64>(1)?.max(0) as u64,
+                        r.get::<_, i64>(2)?.max(0) as u64,
+                    ))
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// The queries whose results named the most A and B leads, best first.
     pub fn best_queries(&self, n: usize) -> Result<Vec<QueryYield>> {
         let mut stmt = self
