@@ -588,6 +588,20 @@ mod tests {
         assert!(Client::new(&search(Backend::Searxng), "ua", &none).is_ok());
     }
 
+    #[test]
+    fn queries_can_run_on_any_thread() {
+        fn send_and_sync<T: Send + Sync>(_: &T) {}
+        fn send<T: Send>(_: T) {}
+        let search = plan::Search {
+            backend: Backend::Searxng,
+            url: None,
+            per_day: 1,
+        };
+        let client = Client::new(&search, "ua", &|_| None).unwrap();
+        send_and_sync(&client);
+        send(client.search_page(&Request::new("x"), 1));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn pacer_spaces_queries_evenly() {
         let pacer = Pacer::new(Rate {
