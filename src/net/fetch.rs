@@ -178,8 +178,7 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
-        // rustls needs its crypto provider chosen once per process.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         let resolver =
             GuardedResolver::new(&config.pins, config.allow_private, &config.trusted_hosts);
         let client = reqwest::Client::builder()
@@ -516,6 +515,12 @@ impl Fetcher {
         }
         Ok(raw)
     }
+}
+
+/// Chooses rustls's crypto provider (ring) for the process; every HTTP client calls this before
+/// it is built (the first call wins, later ones do nothing).
+pub(crate) fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Bodies we read: HTML, XHTML and plain text (no Content-Type: treated as HTML).

@@ -180,7 +180,7 @@ impl Engine {
 }
 
 /// Google's spelling of a language for `hl` and `lr` (it keeps some old codes).
-fn google_lang(lang: &str, code: &str) -> String {
+pub(crate) fn google_lang(lang: &str, code: &str) -> String {
     match lang {
         "zh" if matches!(code, "TW" | "HK" | "MO") => "zh-TW".into(),
         "zh" => "zh-CN".into(),
