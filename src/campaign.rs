@@ -12,6 +12,7 @@ use crate::clock;
 use crate::extract::Domain;
 use crate::extract::domain::{home_of, parse_site_url};
 use crate::harvest::{Stop, is_excluded};
+use crate::search::api::{self, ApiError};
 use crate::search::{Hit, Outcome, ResultPage};
 use crate::store::{NewResult, QueryStatus, Store, StoreError, StoreHandle, StoredQuery};
 
@@ -111,6 +112,48 @@ pub trait SearchProgress: Send + Sync {
 }
 
 impl SearchProgress for crate::harvest::Silent {}
+
+/// The plan's search API as the campaign's backend.
+pub struct ApiBackend(pub api::Client);
+
+impl Backend for ApiBackend {
+    fn name(&self) -> &'static str {
+        self.0.backend().name()
+    }
+
+    fn search(
+        &self,
+        query: &StoredQuery,
+        page: u32,
+    ) -> impl Future<Output = Result<Answer, Failure>> + Send {
+        let given = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let req = api::Request {
+            query: query.text.clone(),
+            country: given(&query.country),
+            language: given(&query.language),
+        };
+        async move {
+            match self.0.search_page(&req, page).await {
+                Ok(r) => Ok(Answer {
+                    url: r.url,
+                    body: r.body,
+                    page: r.page,
+                }),
+                Err(e @ ApiError::RateLimited { until, .. }) => Err(Failure::Paused {
+                    until,
+                    why: e.to_string(),
+                }),
+                Err(ApiError::PageOutOfRange { .. }) => Err(Failure::NoMorePages),
+                Err(e) if e.needs_user() => Err(Failure::Fatal(e.to_string())),
+                Err(e) => Err(Failure::Query(e.to_string())),
+            }
+        }
+    }
+
+    fn parse(&self, body: &str) -> Result<ResultPage, String> {
+        api::parse_as(self.0.source(), body).map_err(|e| e.to_string())
+    }
+}
 
 /// The store key that holds the time a paused backend may be asked again.
 pub fn pause_key(backend: &str) -> String {

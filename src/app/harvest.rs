@@ -43,12 +43,12 @@ pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
         Fetcher::new(FetchConfig::from_plan(&plan.fetch, args.resolve.clone()))
     })?;
     let fetcher = Arc::new(fetcher);
-    let (store, sites) = match &args.urls {
+    let (store, sites, skipped) = match &args.urls {
         Some(list) => {
-            let sites = sites_in_list(list, &excluded, quiet)?;
+            let (sites, skipped) = sites_in_list(list, &excluded)?;
             let store = StoreHandle::open(&path)?;
             let sites = add_listed(&store, sites, &format!("urls:{}", list.display()))?;
-            (store, sites)
+            (store, sites, Some(skipped))
         }
         None => {
             let pages = read_saved(&args.serp)?;
@@ -56,12 +56,16 @@ pub fn run(args: &HarvestArgs, quiet: bool) -> Result<()> {
             let sites = runtime.block_on(record_pages(
                 &plan, &catalog, &fetcher, &store, pages, &excluded, quiet,
             ))?;
-            (store, sites)
+            (store, sites, None)
         }
     };
     if !quiet {
+        let whence = match skipped {
+            Some(n) => format!("in the list ({n} left out as not prospects)"),
+            None => "in the result pages".to_string(),
+        };
         eprintln!(
-            "{} sites, {} to visit; store: {}",
+            "{} sites {whence}, {} to visit; store: {}",
             sites.len(),
             visiting.count(&sites),
             path.display()
@@ -84,12 +88,12 @@ pub(super) fn excluded_domains(plan: &Plan) -> HashSet<String> {
     excluded
 }
 
-/// One site per registrable domain, in list order: (domain, home page).
+/// One site per registrable domain, in list order: (domain, home page); and how many were
+/// left out as not prospects.
 fn sites_in_list(
     list: &Path,
     excluded: &HashSet<String>,
-    quiet: bool,
-) -> Result<Vec<(String, String)>> {
+) -> Result<(Vec<(String, String)>, usize)> {
     let text = read_list(list)?;
     let list_name = list.display().to_string();
     let mut seen = HashSet::new();
@@ -121,10 +125,7 @@ fn sites_in_list(
     if sites.is_empty() {
         return Err(BadInput(format!("{list_name}: no site to visit")).into());
     }
-    if !quiet && skipped > 0 {
-        eprintln!("{list_name}: {skipped} sites left out as not prospects");
-    }
-    Ok(sites)
+    Ok((sites, skipped))
 }
 
 /// Adds listed sites to the store (known ones keep their state) and returns them as stored.

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::harvest::{Visiting, excluded_domains, print_report, runtime, watch_ctrl_c};
 use super::{BadInput, load_plan, store_path, write_output};
 use crate::cli::RunArgs;
-use prospect::campaign::{self, Halt, SearchOptions, SearchProgress, SearchReport};
+use prospect::campaign::{self, ApiBackend, Halt, SearchOptions, SearchProgress, SearchReport};
 use prospect::clock;
 use prospect::net::{FetchConfig, Fetcher};
 use prospect::plan::{Backend, Plan};
@@ -29,10 +29,15 @@ const BEST_QUERIES: usize = 10;
 
 pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
     let (plan, catalog) = load_plan(&args.plan, args.templates.templates.as_deref())?;
-    let backend = api::Backend::new(&plan.search, &plan.fetch.user_agent, &|name| {
+    let client = api::Client::new(&plan.search, &plan.fetch.user_agent, &|name| {
         std::env::var(name).ok()
     })
     .map_err(|e| BadInput(e.to_string()))?;
+    let client = match plan.search.interval {
+        Some(per) => client.with_rate(api::Rate { queries: 1, per }),
+        None => client,
+    };
+    let backend = ApiBackend(client);
     let queries = plan_queries(&plan, &catalog);
     if queries.is_empty() {
         return Err(BadInput(format!(

@@ -135,6 +135,8 @@ pub(super) struct RawSearch {
     pub(super) per_day: Option<Spanned<u32>>,
     #[serde(default)]
     pub(super) pages: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub(super) interval: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -138,6 +138,8 @@ pub struct Search {
     pub per_day: u32,
     /// Result pages read per query at most (an empty page ends a query sooner).
     pub pages: u32,
+    /// The pause between two queries to the backend; None: the backend's own default.
+    pub interval: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -467,6 +467,7 @@ impl Validator<'_> {
             url: None,
             per_day: None,
             pages: None,
+            interval: None,
         });
         let backend = match raw.backend {
             None | Some(RawBackend::Searxng) => Backend::Searxng,
@@ -517,11 +518,32 @@ impl Validator<'_> {
                 DEFAULT_PAGES
             }
         };
+        let interval = match &raw.interval {
+            None => None,
+            Some(s) => match parse_duration(&s.value) {
+                Ok(d) if d > Duration::ZERO && d <= Duration::from_secs(3600) => Some(d),
+                Ok(_) => {
+                    self.err(
+                        "search.interval",
+                        &s.referenced,
+                        format!("`{}` is out of range", s.value.trim()),
+                    )
+                    .hint = Some("between 1ms and 1h".into());
+                    None
+                }
+                Err(e) => {
+                    self.err("search.interval", &s.referenced, e).hint =
+                        Some("a number with a unit: 500ms, 2s, 1.5s, 1m".into());
+                    None
+                }
+            },
+        };
         Search {
             backend,
             url,
             per_day,
             pages,
+            interval,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod bad_plans;
+mod campaign;
 mod cli;
 mod fetch;
 mod grading;

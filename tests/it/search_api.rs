@@ -204,6 +204,8 @@ fn client_at(backend: Backend, url: &str) -> Client {
         backend,
         url: Some(url.to_string()),
         per_day: 100,
+        pages: 1,
+        interval: None,
     };
     Client::new(&search, UA, &|_| Some(KEY.to_string()))
         .unwrap()

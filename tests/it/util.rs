@@ -17,12 +17,23 @@ pub fn prospect(args: &[&str]) -> Output {
 }
 
 pub fn prospect_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prospect"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run prospect")
+    prospect_env(dir, args, &[])
+}
+
+/// Runs `prospect` in `dir` with extra environment variables (API keys, `PROSPECT_NOW`).
+pub fn prospect_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prospect"));
+    cmd.args(args).current_dir(dir).env_remove("RUST_LOG");
+    for var in [
+        "PROSPECT_NOW",
+        "PROSPECT_BRAVE_KEY",
+        "PROSPECT_SERPER_KEY",
+        "PROSPECT_SERPAPI_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("run prospect")
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -573,6 +573,8 @@ mod tests {
             backend,
             url: None,
             per_day: 100,
+            pages: 1,
+            interval: None,
         };
         let none = |_: &str| None;
         let e = Client::new(&search(Backend::Brave), "ua", &none).unwrap_err();
@@ -596,6 +598,8 @@ mod tests {
             backend: Backend::Searxng,
             url: None,
             per_day: 1,
+            pages: 1,
+            interval: None,
         };
         let client = Client::new(&search, "ua", &|_| None).unwrap();
         send_and_sync(&client);
