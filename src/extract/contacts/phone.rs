@@ -94,6 +94,12 @@ pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
             break;
         }
         let (start, end) = (m.start(), m.end());
+        // Too few digits for a phone number (prices, sizes, article numbers): no label is
+        // read, and the run breaks a list of numbers.
+        if m.as_str().bytes().filter(u8::is_ascii_digit).count() < MIN_DIGITS {
+            previous = Some((end, Label::None));
+            continue;
+        }
         let mut label = label_before(text, start);
         if label == Label::None
             && let Some((prev_end, prev_label)) = previous
