@@ -180,7 +180,8 @@ fn bing_target(u: &str) -> Option<Url> {
         return Some(t);
     }
     let encoded = u.strip_prefix("a1").unwrap_or(u);
-    let bytes = base64_decode(encoded)?;
+    // A `+` left unescaped in the address reads back as a space.
+    let bytes = base64_decode(&encoded.replace(' ', "+"))?;
     web_url(std::str::from_utf8(&bytes).ok()?)
 }
 

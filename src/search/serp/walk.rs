@@ -363,7 +363,7 @@ impl<'a> Walk<'a> {
         let not_snippet =
             |e: &Element| matches!(e.name(), "a" | "cite") || is_heading(e) || is_title(e);
         if let Some(i) = c.block {
-            return text(self.blocks[i].el, &not_snippet);
+            return block_text(self.blocks[i].el, &not_snippet);
         }
         let mut el = c.anchor;
         for _ in 0..SNIPPET_CLIMB {
@@ -371,7 +371,11 @@ impl<'a> Walk<'a> {
                 break;
             };
             el = parent;
-            let s = text(el, &not_snippet);
+            // An element holding other links holds other results: their text is not ours.
+            if holds_other_links(el, c.anchor) {
+                break;
+            }
+            let s = block_text(el, &not_snippet);
             if !s.is_empty() {
                 return s;
             }
@@ -398,28 +402,45 @@ fn site(url: &Url) -> String {
         .unwrap_or_default()
 }
 
+fn holds_other_links(el: ElementRef, anchor: ElementRef) -> bool {
+    el.descendants()
+        .take(NODE_BUDGET)
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "a" && e.value().attr("href").is_some() && e != anchor)
+}
+
 /// A block labelled as an ad ("Sponsored", "Anzeige", "Реклама", "广告" …) by a short text of
 /// its own.
 fn has_ad_label(block: ElementRef) -> bool {
     block
         .descendants()
         .take(NODE_BUDGET)
-        .any(|n| match n.value() {
-            Node::Text(t) if t.len() <= 24 => {
-                let label = t
-                    .trim()
-                    .trim_end_matches(['·', ':', '•', '|'])
-                    .trim()
-                    .to_lowercase();
-                AD_LABELS.contains(&label.as_str())
-            }
-            _ => false,
-        })
+        .any(|n| matches!(n.value(), Node::Text(t) if is_ad_label(t)))
+}
+
+fn is_ad_label(text: &str) -> bool {
+    text.len() <= 24 && {
+        let label = text
+            .trim()
+            .trim_end_matches(['·', ':', '•', '|'])
+            .trim()
+            .to_lowercase();
+        AD_LABELS.contains(&label.as_str())
+    }
 }
 
 /// The text of `el` without hidden elements and without the subtrees `leave_out` names,
 /// whitespace collapsed, cut at [`MAX_SNIPPET_CHARS`] characters.
 fn text(el: ElementRef, leave_out: &dyn Fn(&Element) -> bool) -> String {
+    read_text(el, leave_out, false)
+}
+
+/// [`text`] for a snippet read from a block's whole text: ad labels left out too.
+fn block_text(el: ElementRef, leave_out: &dyn Fn(&Element) -> bool) -> String {
+    read_text(el, leave_out, true)
+}
+
+fn read_text(el: ElementRef, leave_out: &dyn Fn(&Element) -> bool, no_labels: bool) -> String {
     let mut out = String::new();
     // Pre-order with one pending sibling per level: an element of 100,000 children costs
     // what is read of it, not all of them.
@@ -435,7 +456,9 @@ fn text(el: ElementRef, leave_out: &dyn Fn(&Element) -> bool) -> String {
         }
         match node.value() {
             Node::Text(t) => {
-                out.push_str(t);
+                if !(no_labels && is_ad_label(t)) {
+                    out.push_str(t);
+                }
                 continue;
             }
             Node::Element(e) => {
