@@ -123,31 +123,36 @@ impl Meta {
         self.saved_from.iter().chain(&self.self_urls)
     }
 
-    /// The engine: from the page's addresses, else its search forms, else its title, else its
-    /// result markup.
+    /// The engine: from the address the page was saved from (a page saved from any other
+    /// site is no engine's), else the address it gives itself, else its title, else its
+    /// result markup and search forms.
     pub fn engine(&self) -> Option<Source> {
+        if let Some(u) = &self.saved_from {
+            return u.host_str().and_then(engine_of_host);
+        }
         if let Some(e) = self
-            .urls()
+            .self_urls
+            .iter()
             .find_map(|u| u.host_str().and_then(engine_of_host))
         {
             return Some(e);
         }
-        if let Some(e) = self
+        if let Some(e) = ENGINES.into_iter().find(|&e| branded_title(&self.title, e)) {
+            return Some(e);
+        }
+        // A search form alone (a site's "search with Google" box) is one vote, not proof.
+        let mut votes = self.votes;
+        for engine in self
             .form_actions
             .iter()
             .filter_map(|a| web_url(a).or_else(|| web_url(&format!("https:{a}"))))
-            .find_map(|u| u.host_str().and_then(engine_of_host))
+            .filter_map(|u| u.host_str().and_then(engine_of_host))
         {
-            return Some(e);
+            if let Some(i) = ENGINES.iter().position(|s| *s == engine) {
+                votes[i] += 1;
+            }
         }
-        if let Some(e) = ENGINES
-            .into_iter()
-            .find(|&e| title_query(&self.title, e).is_some())
-        {
-            return Some(e);
-        }
-        let (best, votes) = self
-            .votes
+        let (best, votes) = votes
             .iter()
             .enumerate()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))?;
@@ -208,6 +213,23 @@ fn query_in_pairs(pairs: &[(String, String)], engine: Source) -> Option<String> 
             .find(|(k, v)| k == n && !v.trim().is_empty())
             .map(|(_, v)| clean(v))
     })
+}
+
+/// A title that names the engine after the query ("… - Google Search", "… at DuckDuckGo",
+/// "… — Яндекс: …", "…_百度搜索"). Bing's "… - Search" names no engine and does not count.
+fn branded_title(title: &str, engine: Source) -> bool {
+    let brand = match engine {
+        Source::Google => "google",
+        Source::Bing => "bing",
+        Source::Duckduckgo => "duckduckgo",
+        Source::Yandex => "яндекс",
+        Source::Baidu => "百度",
+        _ => return false,
+    };
+    title_query(title, engine).is_some() && {
+        let lower = title.to_lowercase();
+        lower.contains(brand) || (engine == Source::Yandex && lower.contains("yandex"))
+    }
 }
 
 /// The query in a result page's title: "led lamp importer - Google Search",

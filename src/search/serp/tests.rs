@@ -186,8 +186,22 @@ fn detection_by_address_title_form_and_markup() {
         Some(Source::Yandex)
     );
     assert_eq!(
-        detect(r#"<form action="//www.baidu.com/s"><input name="wd" value="x"></form>"#),
+        detect(r#"<form action="//www.baidu.com/s"><input id="kw" name="wd" value="x"></form>"#),
         Some(Source::Baidu)
+    );
+    // A site's own search box that sends to Google does not make it a result page, nor
+    // does a title ending in "- Search"; a page saved from a company site is no engine's.
+    assert_eq!(
+        detect(
+            r#"<title>LED - Search</title><form action="https://www.google.com/search"><input name="q"></form><h3><a href="https://x.example/">LED lamps E27</a></h3>"#
+        ),
+        None
+    );
+    assert_eq!(
+        detect(
+            "<!-- saved from url=(0031)https://lichtimport-berlin.de/ -->\n<title>led - Google Search</title><div id=\"rso\"></div><div class=\"MjjYud\"></div>"
+        ),
+        None
     );
     assert_eq!(
         detect("<title>led lamp importer at DuckDuckGo</title>"),

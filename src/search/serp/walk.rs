@@ -290,7 +290,7 @@ impl<'a> Walk<'a> {
             if !seen.insert(key.to_string()) {
                 continue;
             }
-            let ad = c.ad || c.block.is_some_and(|b| has_ad_label(self.blocks[b].el));
+            let ad = c.ad || self.labelled_ad(c, &held);
             let rank = if ad {
                 ads += 1;
                 ads
@@ -381,6 +381,22 @@ impl<'a> Walk<'a> {
             }
         }
         String::new()
+    }
+
+    /// An ad label in the result's block, or in an enclosing block that holds no other
+    /// result.
+    fn labelled_ad(&self, c: &Candidate<'a>, held: &[u32]) -> bool {
+        let mut b = c.block;
+        while let Some(i) = b {
+            if held[i] > 1 {
+                return false;
+            }
+            if has_ad_label(self.blocks[i].el) {
+                return true;
+            }
+            b = self.blocks[i].parent;
+        }
+        false
     }
 
     fn snippet_markup(&self, block: ElementRef<'a>) -> Option<String> {
