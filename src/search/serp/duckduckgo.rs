@@ -1,7 +1,8 @@
 //! DuckDuckGo's result pages: the JavaScript page saved from the browser
 //! (`article[data-testid="result"]`, `a[data-testid="result-title-a"]`, direct links) and
 //! html.duckduckgo.com (`div.result`, `a.result__a` linking through
-//! `//duckduckgo.com/l/?uddg=`, ads `div.result--ad`).
+//! `//duckduckgo.com/l/?uddg=`, ads `div.result--ad`); lite.duckduckgo.com's `a.result-link`
+//! rows are read as title links too.
 
 use scraper::node::Element;
 
@@ -10,7 +11,11 @@ use super::layout::{Layout, Role, has_class};
 pub(super) static LAYOUT: Layout = Layout {
     base: "https://duckduckgo.com/",
     role,
-    is_title: |e| has_class(e, "result__a") || e.attr("data-testid") == Some("result-title-a"),
+    is_title: |e| {
+        has_class(e, "result__a")
+            || has_class(e, "result-link")
+            || e.attr("data-testid") == Some("result-title-a")
+    },
     is_snippet,
     target_attr: None,
 };

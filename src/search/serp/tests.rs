@@ -254,3 +254,24 @@ fn hostile_pages_are_bounded() {
     let _ = parse_as(Source::Google, "");
     let _ = parse("\u{0}\u{1}\u{fffd}<<<>>>&&&");
 }
+
+#[test]
+fn duckduckgo_lite_rows_are_title_links() {
+    let html = r#"<!-- saved from url=(0051)https://lite.duckduckgo.com/lite/?q=led+lamp+importer -->
+<html><body><form action="/lite/"><input name="q" value="led lamp importer"></form><table>
+<tr><td>1.&nbsp;</td><td><a rel="nofollow" href="//duckduckgo.com/l/?uddg=https%3A%2F%2Flichtimport-berlin.de%2F&amp;rut=1" class="result-link">Lichtimport</a></td></tr>
+<tr><td></td><td class="result-snippet">LED lamp importer.</td></tr>
+<tr><td>2.&nbsp;</td><td><a rel="nofollow" href="//duckduckgo.com/l/?uddg=https%3A%2F%2Fled.example%2F&amp;rut=2" class="result-link">LED</a></td></tr>
+<tr><td><a href="/lite/?q=led+lamp+importer&amp;s=10">Next Page &gt;</a></td></tr>
+</table></body></html>"#;
+    let page = parse(html).unwrap();
+    assert_eq!(page.source, Source::Duckduckgo);
+    assert_eq!(page.query.as_deref(), Some("led lamp importer"));
+    assert_eq!(
+        urls(&page.hits),
+        [
+            (1, "https://lichtimport-berlin.de/", false),
+            (2, "https://led.example/", false)
+        ]
+    );
+}

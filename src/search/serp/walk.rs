@@ -256,12 +256,12 @@ impl<'a> Walk<'a> {
         Some((url, redirect))
     }
 
-    /// A heading or title element inside a link.
+    /// A heading or title element inside a link, or the link itself when the engine marks
+    /// its title links (`a.result__a`).
     fn title_inside(&self, a: ElementRef<'a>) -> Option<ElementRef<'a>> {
         a.descendants()
             .take(NODE_BUDGET)
             .filter_map(ElementRef::wrap)
-            .skip(1)
             .find(|el| is_heading(el.value()) || (self.layout.is_title)(el.value()))
     }
 
