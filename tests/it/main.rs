@@ -10,6 +10,7 @@ mod html;
 mod queries;
 mod robustness;
 mod search_api;
+mod serp;
 #[path = "../support/mod.rs"]
 mod support;
 mod util;
