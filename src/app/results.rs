@@ -97,7 +97,16 @@ fn text_page(out: &mut String, file: &Path, page: &ResultPage) {
     );
     for h in &page.hits {
         let ad = if h.ad { " [ad]" } else { "" };
-        let _ = writeln!(out, "  {:>2}.{ad} {}\n      {}", h.rank, h.title, h.url);
+        let redirect = if h.redirect {
+            "  (engine redirect: followed when harvested)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:>2}.{ad} {}\n      {}{redirect}",
+            h.rank, h.title, h.url
+        );
     }
 }
 

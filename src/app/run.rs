@@ -109,7 +109,10 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
         print_report(&report, quiet);
         Some(report)
     };
-    let summary = summary(&plan, &store, &searched, visited.is_some())?;
+    if visited.is_some_and(|r| r.sites_pending > 0) && !quiet {
+        eprintln!("some sites are left to visit: run the same command again");
+    }
+    let summary = summary(&plan, &store, &searched)?;
     write_output(None, &summary)
 }
 
@@ -144,7 +147,7 @@ fn plan_queries(plan: &Plan, catalog: &Catalog) -> Vec<NewQuery> {
 
 /// The run's summary: queries, results, new sites, leads by grade, the queries that found
 /// the best leads, and when the campaign can go on.
-fn summary(plan: &Plan, store: &StoreHandle, r: &SearchReport, visited: bool) -> Result<String> {
+fn summary(plan: &Plan, store: &StoreHandle, r: &SearchReport) -> Result<String> {
     let (leads, best) =
         store.call_blocking(|s| Ok((s.lead_counts()?, s.best_queries(BEST_QUERIES)?)))?;
     let mut out = String::new();
@@ -210,8 +213,8 @@ fn summary(plan: &Plan, store: &StoreHandle, r: &SearchReport, visited: bool) ->
                 "Stopped; run the same command again to continue where it stopped."
             );
         }
-        None if !visited && r.queries_left == 0 => {
-            let _ = writeln!(out, "Every query is searched and every site visited.");
+        None if r.queries_left == 0 => {
+            let _ = writeln!(out, "Every query of the plan is searched.");
         }
         None => {}
     }

@@ -58,7 +58,8 @@ pub struct Hit {
     /// A paid result (seed method 11 reads them; they are kept, flagged).
     pub ad: bool,
     /// `url` is still an engine redirect whose target cannot be read offline (Baidu
-    /// `link?url=`); one HEAD request at harvest time resolves it.
+    /// `link?url=`, Yandex ad counters, ad links without their target); one HEAD request at
+    /// harvest time resolves it.
     pub redirect: bool,
 }
 

@@ -228,3 +228,142 @@ fn backend_setup_problems_are_named() {
         stderr(&out)
     );
 }
+
+/// A Google result page as Chrome saves it, for `query`, listing the farm's sites.
+fn google_page(farm: &Farm, query: &str) -> String {
+    let address = format!(
+        "https://www.google.com/search?q={}",
+        query.replace(' ', "+")
+    );
+    let mut html = format!(
+        "<!-- saved from url=({:04}){address} -->\n<!DOCTYPE html><html><head><title>{query} - Google Search</title></head>\
+         <body><form action=\"/search\"><textarea name=\"q\">{query}</textarea></form>\
+         <div id=\"search\"><div id=\"rso\">",
+        address.len()
+    );
+    for host in FOUND {
+        html.push_str(&format!(
+            "<div class=\"MjjYud\"><div class=\"g\"><div class=\"yuRUbf\"><a href=\"{}\"><h3>{host} – LED lamps</h3></a></div>\
+             <div class=\"VwiC3b\">Importer and wholesaler of LED lamps.</div></div></div>",
+            farm.url(host)
+        ));
+    }
+    html.push_str("</div></div></body></html>");
+    html
+}
+
+#[test]
+fn saved_result_pages_are_harvested_under_the_plans_queries() {
+    let farm = Farm::start(Some(&fixture("sites")));
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), &farm, 10, "[importers]");
+    let pages = dir.path().join("saved");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::write(
+        pages.join("q1.html"),
+        google_page(&farm, "LED bulb importers"),
+    )
+    .unwrap();
+    std::fs::copy(fixture("serp/google-sorry.html"), pages.join("q2.html")).unwrap();
+    let store = dir.path().join("store.sqlite");
+    let mut args = vec![
+        "harvest".to_string(),
+        plan.to_str().unwrap().into(),
+        "--serp".into(),
+        pages.to_str().unwrap().into(),
+        "--store".into(),
+        store.to_str().unwrap().into(),
+    ];
+    args.extend(farm.resolve_args(&FOUND));
+    let out = prospect_env(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("q2.html: blocked by google"), "{err}");
+    assert!(
+        err.contains("3 sites in the result pages, 3 to visit"),
+        "{err}"
+    );
+    assert!(err.contains("leads graded: 1 A, 1 B, 1 X"), "{err}");
+    // The page's query is the plan's: its method and country are known.
+    let status = prospect_env(
+        dir.path(),
+        &[
+            "status",
+            plan.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let s = stdout(&status);
+    let importers = s
+        .lines()
+        .find(|l| l.trim_start().starts_with("importers"))
+        .unwrap_or_else(|| panic!("{s}"));
+    let cols: Vec<&str> = importers.split_whitespace().collect();
+    assert_eq!(&cols[..6], ["importers", "DE", "1", "0", "3", "3"], "{s}");
+    assert!(s.contains("1 blocked"), "{s}");
+}
+
+#[test]
+fn results_prints_saved_pages_and_api_answers() {
+    let google = fixture("serp/google-desktop.html");
+    let searx = fixture("api/searxng.json");
+    let consent = fixture("serp/google-consent.html");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = [&google, &searx, &consent].map(|p| p.to_str().unwrap().to_string());
+
+    let out = prospect_env(
+        dir.path(),
+        &["results", &paths[0], &paths[1], &paths[2]],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("· google · \"led lamp importer\" · 7 results, 0 ads"),
+        "{text}"
+    );
+    assert!(
+        text.contains("· searxng · \"LED-Lampe Importeur\" · 3 results"),
+        "{text}"
+    );
+    assert!(text.contains("BLOCKED: consent wall"), "{text}");
+
+    let out = prospect_env(
+        dir.path(),
+        &["results", "--format", "jsonl", &paths[0]],
+        &[],
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["url"], "https://www.lichtimport-berlin.de/");
+    assert_eq!(lines[0]["rank"], 1);
+    assert_eq!(lines[0]["engine"], "google");
+
+    let out = prospect_env(
+        dir.path(),
+        &["results", "--format", "csv", &paths[1], &paths[2]],
+        &[],
+    );
+    let rows = crate::util::csv_rows(&stdout(&out));
+    assert_eq!(rows.len(), 3);
+    assert!(stderr(&out).contains("google-consent.html: blocked by google"));
+
+    // Not a result page: bad input, named.
+    let readme = crate::util::root().join("README.md");
+    let out = prospect_env(dir.path(), &["results", readme.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("README.md: the page is not a result page"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -449,3 +449,22 @@ async fn robots_txt_rules_by_rfc_9309() {
     // 4xx (no robots.txt): everything allowed.
     f.get(&url(&farm, "robots-gone.test", "/")).await.unwrap();
 }
+
+#[tokio::test]
+async fn an_engine_redirect_is_located_by_one_head_request() {
+    let farm = Farm::start(None);
+    let target = "https://www.guangming-led.example/en/";
+    farm.route(
+        "www.baidu.test",
+        "/link",
+        vec![Reply::Redirect {
+            location: target.into(),
+        }],
+    );
+    let f = fetcher(&farm, &["www.baidu.test"]);
+    let link = url(&farm, "www.baidu.test", "/link?url=QpN8vXc2");
+    assert_eq!(f.locate(&link).await.unwrap().as_str(), target);
+    let hits = farm.hits_for("www.baidu.test");
+    assert_eq!(hits.len(), 1, "no robots.txt, no GET: {hits:?}");
+    assert_eq!(hits[0].method, "HEAD");
+}
