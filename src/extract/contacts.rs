@@ -99,58 +99,64 @@ fn text_phone(e164: String) -> Phone {
 }
 
 /// Elements whose content is not visible text.
-const HIDDEN: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "object", "svg", "canvas",
-];
+fn is_hidden(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "iframe" | "object" | "svg" | "canvas"
+    )
+}
 
 /// Elements that start a new line of text (so that `<td>info@firma.de</td><td>Tel</td>` does
 /// not read as `info@firma.deTel`).
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "html",
-    "legend",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "option",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "caption"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "option"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "ul"
+    )
+}
 
 /// Attributes whose values are searched for email addresses (besides `data-*`).
 const EMAIL_ATTRIBUTES: &[&str] = &["content", "title", "aria-label", "alt"];
@@ -217,14 +223,14 @@ impl<'a> Walk<'a> {
                         }
                         continue;
                     }
-                    if HIDDEN.contains(&name) {
+                    if is_hidden(name) {
                         continue;
                     }
                     if name == "br" || name == "hr" {
                         self.line_break();
                         continue;
                     }
-                    if BLOCKS.contains(&name) {
+                    if is_block(name) {
                         self.line_break();
                         stack.push(Step::LeaveBlock);
                     }

@@ -111,7 +111,14 @@ fn is_card(marks: &str) -> bool {
 }
 
 fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The text of an element, without hidden parts; at most a little more than an item's worth
@@ -392,10 +399,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
             _ => {}
         }
         // Children in document order: push reversed.
-        let children: Vec<_> = node.children().collect();
-        for child in children.into_iter().rev() {
-            stack.push((child, ctx));
-        }
+        stack.extend(node.children().rev().map(|child| (child, ctx)));
     }
     page.main_text = tidy_lines(&main);
     page.chrome_text = tidy_lines(&chrome);
@@ -415,11 +419,23 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
 }
 
 fn tidy_lines(s: &str) -> String {
-    s.lines()
-        .map(clean)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(s.len());
+    for line in s.lines() {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,12 +8,60 @@ use phonenumber::Mode;
 use phonenumber::country::Id as Region;
 use regex::Regex;
 
-/// A run of digits with the separators people write inside phone numbers, possibly with a
-/// leading `+` or `(`; ends on a digit.
-static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[+(]{0,2}[0-9][0-9 \t\u{A0}\u{2009}\u{202F}().\-\u{2010}-\u{2015}\u{2212}/]*[0-9]")
-        .expect("valid phone pattern")
-});
+/// Characters people write inside phone numbers, besides digits.
+fn separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\u{A0}'
+            | '\u{2009}'
+            | '\u{202F}'
+            | '('
+            | ')'
+            | '.'
+            | '-'
+            | '\u{2010}'..='\u{2015}'
+            | '\u{2212}'
+            | '/'
+    )
+}
+
+/// Runs of digits with the separators people write inside phone numbers, possibly with one or
+/// two leading `+` or `(`, ending on a digit, at least two digits long: (start, end) byte
+/// offsets, in text order. (What the regex `[+(]{0,2}[0-9][0-9 seps]*[0-9]` finds, by hand:
+/// it is the hot loop of contact extraction.)
+fn candidates(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let first = at + bytes[at..].iter().position(u8::is_ascii_digit)?;
+            // The run: digits and separators; it ends after its last digit.
+            let mut end = first + 1;
+            let mut last_digit_end = end;
+            for (i, c) in text[end..].char_indices() {
+                if c.is_ascii_digit() {
+                    last_digit_end = end + i + 1;
+                } else if !separator(c) {
+                    break;
+                }
+            }
+            end = last_digit_end;
+            let previous_end = at;
+            at = end;
+            if end == first + 1 {
+                continue;
+            }
+            let mut start = first;
+            for _ in 0..2 {
+                if start > previous_end && matches!(bytes[start - 1], b'+' | b'(') {
+                    start -= 1;
+                }
+            }
+            return Some((start, end));
+        }
+    })
+}
 
 /// Where a run of several numbers is cut when it is not one number as a whole
 /// (`040 123456 / 040 654321`).
@@ -89,14 +137,14 @@ pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
     let mut parses = 0;
     // End and label of the previous run of digits.
     let mut previous: Option<(usize, Label)> = None;
-    for m in CANDIDATE.find_iter(text) {
+    for (start, end) in candidates(text) {
         if parses >= MAX_PARSES {
             break;
         }
-        let (start, end) = (m.start(), m.end());
+        let run = &text[start..end];
         // Too few digits for a phone number (prices, sizes, article numbers): no label is
         // read, and the run breaks a list of numbers.
-        if m.as_str().bytes().filter(u8::is_ascii_digit).count() < MIN_DIGITS {
+        if run.bytes().filter(u8::is_ascii_digit).count() < MIN_DIGITS {
             previous = Some((end, Label::None));
             continue;
         }
@@ -111,10 +159,10 @@ pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
             label = prev_label;
         }
         previous = Some((end, label));
-        if label == Label::Fax || glued_to_word(text, start) || m.len() > MAX_RUN_BYTES {
+        if label == Label::Fax || glued_to_word(text, start) || run.len() > MAX_RUN_BYTES {
             continue;
         }
-        let (rel, run) = balanced(m.as_str());
+        let (rel, run) = balanced(run);
         let run_start = start + rel;
         if label == Label::Phone || prefixed(run) {
             parses += 1;
@@ -295,4 +343,46 @@ fn parse(written: &str, region: Option<Region>) -> Option<String> {
 
 fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod candidate_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The pattern [`candidates`] stands for.
+    static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[+(]{0,2}[0-9][0-9 \t\u{A0}\u{2009}\u{202F}().\-\u{2010}-\u{2015}\u{2212}/]*[0-9]",
+        )
+        .unwrap()
+    });
+
+    fn by_regex(text: &str) -> Vec<(usize, usize)> {
+        PATTERN.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+
+    #[test]
+    fn runs_are_found_as_the_pattern_finds_them() {
+        for text in [
+            "Tel. +49 (0)40 123 456-7, Fax (040) 123 458",
+            "((+49 40 1234567 3 € 12 W 2700 K",
+            "9 W, 806 lm, 2700 K; LI-00001",
+            "+ 1 2  (3)4\u{2013}5\u{A0}6/7.8 +(9",
+            "",
+            "5",
+            "a1b22c333",
+        ] {
+            assert_eq!(candidates(text).collect::<Vec<_>>(), by_regex(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn same_as_the_pattern(text in "[0-9+( ).a/\u{A0}\u{2013}\u{2212}é-]{0,40}") {
+            prop_assert_eq!(candidates(&text).collect::<Vec<_>>(), by_regex(&text));
+        }
+    }
 }
