@@ -4,101 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::normalize::fold;
-use crate::templates::LangData;
+use super::words::{LEGAL_FORMS, OTHER_PARTY_LABELS, OTHER_PARTY_PHRASES};
 use crate::templates::lang::WordIndex;
-
-/// Legal forms that end a company's registered name, folded.
-const LEGAL_FORMS: &[&str] = &[
-    "gmbh",
-    "gmbh co kg",
-    "ag",
-    "kg",
-    "ohg",
-    "ug",
-    "e k",
-    "ltd",
-    "limited",
-    "llc",
-    "inc",
-    "corp",
-    "plc",
-    "sa",
-    "s a",
-    "sas",
-    "sarl",
-    "s a r l",
-    "eurl",
-    "sl",
-    "s l",
-    "s r l",
-    "srl",
-    "spa",
-    "s p a",
-    "bv",
-    "b v",
-    "nv",
-    "n v",
-    "sp z o o",
-    "s r o",
-    "a s",
-    "as",
-    "ab",
-    "oy",
-    "aps",
-    "ooo",
-    "ооо",
-    "ao",
-    "ао",
-    "zao",
-    "pao",
-    "a s",
-    "ltd sti",
-    "a ş",
-    "ltda",
-    "lda",
-    "pvt ltd",
-    "pty ltd",
-    "fzco",
-    "fze",
-    "llp",
-    "kft",
-    "d o o",
-    "ead",
-    "eood",
-    "srl",
-];
-
-/// Customer types as the sheet names them, with extra words for those the dictionary lacks.
-const CONTRACTOR_WORDS: &[&str] = &[
-    "contractor",
-    "installer",
-    "installation company",
-    "electrical contractor",
-    "installateur",
-    "elektroinstallateur",
-    "installationsbetrieb",
-    "installateur electricien",
-    "entreprise d electricite",
-    "instalador",
-    "instaladora",
-    "installatore",
-    "aannemer",
-    "installatiebedrijf",
-    "instalator",
-    "монтажная организация",
-    "монтаж",
-    "müteahhit",
-    "taahhüt",
-];
-const END_USER_WORDS: &[&str] = &[
-    "hotel",
-    "hospital",
-    "school",
-    "farm",
-    "municipality",
-    "end user",
-    "endkunde",
-];
+use crate::templates::{GradingWords, LangData};
 
 /// The sheet's customer type for a dictionary type.
 fn sheet_type(dictionary: &str) -> Option<&'static str> {
@@ -127,7 +35,8 @@ const TYPE_ORDER: [&str; 8] = [
 ];
 
 /// How the company describes itself: the customer-type words (in every language of the
-/// dictionary) counted in its own text; the most frequent wins.
+/// dictionary, plus the `contractor` and `end_user` words of `grading-words.yaml`) counted in
+/// its own text; the most frequent wins.
 pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
     let index = lang.type_index.get_or_init(|| {
         let mut pairs = Vec::new();
@@ -137,16 +46,13 @@ pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
                 pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
             }
         }
-        pairs.extend(
-            CONTRACTOR_WORDS
-                .iter()
-                .map(|w| (fold(w), "contractor".to_string())),
-        );
-        pairs.extend(
-            END_USER_WORDS
-                .iter()
-                .map(|w| (fold(w), "end_user".to_string())),
-        );
+        let extra = GradingWords::builtin();
+        for (words, t) in [
+            (&extra.contractor, "contractor"),
+            (&extra.end_user, "end_user"),
+        ] {
+            pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
+        }
         pairs.retain(|(w, _)| w.len() >= 3);
         WordIndex::new(pairs)
     });
@@ -178,18 +84,43 @@ fn on_word(haystack: &str, start: usize, end: usize, word: &str) -> bool {
     before && (tail == 0 || (word.chars().count() >= 6 && tail <= 3))
 }
 
+/// Where a line is cut into parts that may each hold a name.
+const PARTS: [char; 4] = ['|', '·', '•', ','];
+/// Words before a colon that can be a label (`Délégué à la protection des données :`), and
+/// words of a heading line of its own (`Hébergement du site`).
+const MAX_LABEL_WORDS: usize = 6;
+/// Lines of the legal notice passed over under a heading that names another party
+/// (`Hosting`), at most: up to and including the first that holds a legal name.
+const UNDER_OTHER_PARTY: usize = 4;
+
 /// The registered name: a line of the legal notice or footer ending in a legal form
 /// ("Lampen Import GmbH"), else the site's name, else the title's first part.
+///
+/// Lines that name another party (the web host, designer, data-protection officer: the
+/// `other_party_*` words of `grading-words.yaml`) are passed over, and in the legal notice
+/// also the lines under such a heading.
 pub fn company_name(
     legal_text: &str,
     chrome_text: &str,
     site_name: Option<&str>,
     title: &str,
 ) -> Option<String> {
-    for text in [legal_text, chrome_text] {
+    for (text, headings) in [(legal_text, true), (chrome_text, false)] {
+        let mut under_other_party = 0;
         for line in text.lines() {
-            for part in line.split(['|', '·', '•', ',']) {
-                if let Some(name) = legal_name(part) {
+            if under_other_party > 0 {
+                under_other_party -= 1;
+                if line.split(PARTS).any(|p| legal_name(p).is_some()) {
+                    under_other_party = 0;
+                }
+                continue;
+            }
+            if headings && other_party_heading(line) {
+                under_other_party = UNDER_OTHER_PARTY;
+                continue;
+            }
+            for part in line.split(PARTS) {
+                if let Some(name) = publisher_name(part) {
                     return Some(name);
                 }
             }
@@ -212,6 +143,47 @@ pub fn company_name(
     (!first.is_empty()).then_some(first)
 }
 
+/// A part of a line split at its first colon, when what comes before can be a label:
+/// `Hébergeur : OVH SAS` → (`Hébergeur `, ` OVH SAS`).
+fn split_label(part: &str) -> Option<(&str, &str)> {
+    let (i, colon) = part.char_indices().find(|(_, c)| matches!(c, ':' | '：'))?;
+    let label = &part[..i];
+    let words = label.split_whitespace().count();
+    (1..=MAX_LABEL_WORDS)
+        .contains(&words)
+        .then(|| (label, &part[i + colon.len_utf8()..]))
+}
+
+/// A line that only names another party, heading what follows: `Hébergeur :`, `Hosting`,
+/// `Hébergement du site`, `Datenschutzbeauftragter`.
+fn other_party_heading(line: &str) -> bool {
+    let (label, rest) = split_label(line).unwrap_or((line, ""));
+    let words: Vec<&str> = label.split_whitespace().collect();
+    rest.trim().is_empty()
+        && words.len() <= MAX_LABEL_WORDS
+        && legal_name(label).is_none()
+        && (OTHER_PARTY_LABELS.first_in(&words).is_some()
+            || OTHER_PARTY_PHRASES.first_in(&words).is_some())
+}
+
+/// The company's legal name in one part of a line, without what names another party: the
+/// part is read up to an other-party phrase (`© Lampen GmbH – Hosted by Strato AG`), and up
+/// to an other-party word in its label (`Hébergeur : OVH SAS`); another label is dropped
+/// (`Éditeur du site : Éclairage Pro SARL` → `Éclairage Pro SARL`).
+fn publisher_name(part: &str) -> Option<String> {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let end = OTHER_PARTY_PHRASES.first_in(&words).unwrap_or(words.len());
+    let part = words[..end].join(" ");
+    let Some((label, rest)) = split_label(&part) else {
+        return legal_name(&part);
+    };
+    let label: Vec<&str> = label.split_whitespace().collect();
+    match OTHER_PARTY_LABELS.first_in(&label) {
+        Some(i) => legal_name(&label[..i].join(" ")),
+        None => legal_name(rest).or_else(|| legal_name(&part)),
+    }
+}
+
 /// A legal name inside a piece of text: words up to and including a legal form.
 fn legal_name(part: &str) -> Option<String> {
     let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
@@ -223,12 +195,16 @@ fn legal_name(part: &str) -> Option<String> {
         return None;
     }
     for end in (1..words.len()).rev() {
+        // A name ends on a word, not on a dash (`Adeyemi Lighting Ltd – Lagos`).
+        if !words[end].chars().any(char::is_alphanumeric) {
+            continue;
+        }
         // The last 1–4 words may be the legal form.
         for form_len in 1..=4.min(end) {
             let form: String = fold(&words[end + 1 - form_len..=end].join(" "));
-            if LEGAL_FORMS.contains(&form.as_str()) && end + 1 - form_len >= 1 {
+            if LEGAL_FORMS.contains(&form) && end + 1 - form_len >= 1 {
                 let name = words[..=end].join(" ");
-                let name = name.trim_end_matches([',', '.', ';']).to_string();
+                let name = name.trim_end_matches([',', '.', ';', ':']).to_string();
                 return Some(name);
             }
         }
@@ -426,6 +402,10 @@ mod tests {
         );
         assert_eq!(legal_name("ООО Свет-Опт").as_deref(), None);
         assert_eq!(
+            legal_name("Adeyemi Lighting Enterprises Ltd – Lagos").as_deref(),
+            Some("Adeyemi Lighting Enterprises Ltd")
+        );
+        assert_eq!(
             company_name(
                 "Angaben gemäß § 5 TMG\nLampen Import GmbH\nHamburg",
                 "",
@@ -442,6 +422,79 @@ mod tests {
         assert_eq!(
             company_name("", "", None, "Éclairage Pro – Accueil").as_deref(),
             Some("Éclairage Pro")
+        );
+    }
+
+    #[test]
+    fn company_names_skip_the_web_host_and_designer() {
+        // A French legal notice: the publisher's line has a label and more after the form;
+        // the host's line ends in a legal form too.
+        let mentions = "Mentions légales\n\
+            Éditeur du site : Éclairage Pro SARL au capital de 50 000 €\n\
+            Siège social : 27 rue de l'Industrie, 69200 Vénissieux\n\
+            Hébergeur : Exemple Hébergement SAS, Paris";
+        assert_eq!(
+            company_name(mentions, "", None, "x").as_deref(),
+            Some("Éclairage Pro SARL")
+        );
+        let host_only = "Éditeur : Éclairage Pro\nHébergeur : OVH SAS, 2 rue Kellermann";
+        assert_eq!(
+            company_name(host_only, "", None, "Éclairage Pro – Accueil").as_deref(),
+            Some("Éclairage Pro")
+        );
+        // The host under a heading of its own, in the lines that follow it.
+        let heading = "Directeur de la publication : Michel Girard\nHébergement du site\n\
+            OVH SAS\n2 rue Kellermann\n59100 Roubaix";
+        assert_eq!(company_name(heading, "", None, "").as_deref(), None);
+
+        // German: `Hosting: … GmbH` on one line, or `Hosting` as a heading.
+        let impressum = "Angaben gemäß § 5 TMG\nMax Mustermann Lichttechnik\n\
+            Hosting: Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen";
+        assert_eq!(
+            company_name(impressum, "", Some("Mustermann Licht"), "").as_deref(),
+            Some("Mustermann Licht")
+        );
+        let impressum = "Impressum\nHosting\nHetzner Online GmbH\nIndustriestr. 25\n\
+            Datenschutzbeauftragter:\nDatenschutz Nord GmbH\nVerantwortlich:\nLampen Import GmbH";
+        assert_eq!(
+            company_name(impressum, "", None, "").as_deref(),
+            Some("Lampen Import GmbH")
+        );
+        // Footers: the line up to `Hosted by`, `Webdesign: …` as its own part.
+        assert_eq!(
+            company_name(
+                "",
+                "© 2024 Lampen Import GmbH – Webdesign by Agentur Blau GmbH",
+                None,
+                ""
+            )
+            .as_deref(),
+            Some("Lampen Import GmbH")
+        );
+        assert_eq!(
+            company_name(
+                "",
+                "Webdesign: Agentur Blau GmbH | © Lampen Import GmbH",
+                None,
+                ""
+            )
+            .as_deref(),
+            Some("Lampen Import GmbH")
+        );
+        // Such a word in a name, without a colon, is part of the name.
+        assert_eq!(
+            company_name("Conception Lumière SARL\n12 rue Lafayette", "", None, "").as_deref(),
+            Some("Conception Lumière SARL")
+        );
+        assert_eq!(
+            company_name(
+                "Titular: Iluminación Levante S.L., CIF B96123456",
+                "",
+                None,
+                ""
+            )
+            .as_deref(),
+            Some("Iluminación Levante S.L")
         );
     }
 

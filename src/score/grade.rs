@@ -10,6 +10,7 @@ use url::Url;
 use super::facts;
 use super::matcher::{Matcher, TermKind};
 use super::normalize::fold;
+use super::words::{BIG, LISTING, NOT_A_COMPANY, SINCE, WordList};
 use crate::extract::contacts::{self, Contacts};
 use crate::extract::links::PageKind;
 use crate::extract::page::{self, PageText};
@@ -102,112 +103,6 @@ pub struct Lead {
     pub evidence: String,
     pub decisions: Vec<ItemDecision>,
 }
-
-/// Words on a page that is about one company on someone else's site.
-const LISTING_WORDS: &[&str] = &[
-    "directory",
-    "company profile",
-    "company directory",
-    "business directory",
-    "listed companies",
-    "exhibitor",
-    "exhibitors",
-    "b2b",
-    "marketplace",
-    "suppliers directory",
-    "firmenverzeichnis",
-    "branchenbuch",
-    "firmenprofil",
-    "aussteller",
-    "annuaire",
-    "fiche entreprise",
-    "exposant",
-    "directorio",
-    "ficha de empresa",
-    "expositor",
-    "elenco aziende",
-    "katalog firm",
-    "справочник",
-    "каталог компаний",
-    "firma rehberi",
-    "rehber",
-];
-/// Words of pages that are not a company's catalogue: news, blogs, second-hand listings.
-const NOT_A_COMPANY_WORDS: &[&str] = &[
-    "blog",
-    "news",
-    "article",
-    "posted on",
-    "published",
-    "journalist",
-    "redaktion",
-    "nachrichten",
-    "actualite",
-    "noticia",
-    "noticias",
-    "новости",
-    "haber",
-    "second hand",
-    "second-hand",
-    "used",
-    "gebraucht",
-    "occasion",
-    "segunda mano",
-    "usato",
-    "б у",
-    "ikinci el",
-    "kleinanzeigen",
-    "classifieds",
-];
-/// Signs of a large company (branches, decades in business, a big warehouse).
-const BIG_WORDS: &[&str] = &[
-    "branches",
-    "branch offices",
-    "filialen",
-    "niederlassungen",
-    "standorte",
-    "succursales",
-    "agences",
-    "sucursales",
-    "delegaciones",
-    "filiali",
-    "oddziały",
-    "филиалы",
-    "şube",
-    "subeler",
-    "warehouse",
-    "lager",
-    "entrepot",
-    "almacen",
-    "magazzino",
-    "склад",
-    "depo",
-];
-
-/// A word list matched in one pass over folded text (` word ` on word boundaries).
-struct WordList(aho_corasick::AhoCorasick);
-
-impl WordList {
-    fn new(words: &[&str]) -> WordList {
-        let patterns: Vec<String> = words.iter().map(|w| format!(" {} ", fold(w))).collect();
-        WordList(aho_corasick::AhoCorasick::new(patterns).expect("a small word list builds"))
-    }
-
-    /// How many of the words occur in ` folded text `.
-    fn found_in(&self, folded: &str) -> usize {
-        let mut seen = HashSet::new();
-        self.0
-            .find_overlapping_iter(folded)
-            .filter(|m| seen.insert(m.pattern()))
-            .count()
-    }
-}
-
-static LISTING: std::sync::LazyLock<WordList> =
-    std::sync::LazyLock::new(|| WordList::new(LISTING_WORDS));
-static NOT_A_COMPANY: std::sync::LazyLock<WordList> =
-    std::sync::LazyLock::new(|| WordList::new(NOT_A_COMPANY_WORDS));
-static BIG: std::sync::LazyLock<WordList> = std::sync::LazyLock::new(|| WordList::new(BIG_WORDS));
 
 /// Grades a site from its pages.
 pub fn grade_site(
@@ -536,30 +431,17 @@ fn judge(matcher: &Matcher, item: &str, langs: &[&str]) -> Verdict {
     Verdict::Other
 }
 
-/// "since 1965", "seit 1972", "depuis 1980", "desde 1975", "с 1990 года", "1968'den beri":
-/// twenty years or more in business.
+/// "since 1965", "seit 1972", "depuis 1980", "desde 1975", "с 1990 года" (the `since` words
+/// of `grading-words.yaml` before a year): twenty years or more in business.
 fn decades(text: &str) -> bool {
     let folded = fold(text);
     let words: Vec<&str> = folded.split(' ').collect();
     let this_year = crate::templates::expand::current_year();
     words.windows(2).any(|w| {
-        matches!(
-            w[0],
-            "since"
-                | "seit"
-                | "depuis"
-                | "desde"
-                | "dal"
-                | "sinds"
-                | "od"
-                | "с"
-                | "founded"
-                | "gegrundet"
-                | "fondee"
-                | "fundada"
-        ) && w[1]
-            .parse::<i32>()
-            .is_ok_and(|y| (1800..=this_year - 20).contains(&y))
+        SINCE.contains(w[0])
+            && w[1]
+                .parse::<i32>()
+                .is_ok_and(|y| (1800..=this_year - 20).contains(&y))
     })
 }
 

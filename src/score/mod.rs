@@ -5,6 +5,7 @@ pub mod grade;
 pub mod lead;
 pub mod matcher;
 pub mod normalize;
+mod words;
 
 use std::sync::Arc;
 

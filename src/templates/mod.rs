@@ -2,6 +2,7 @@
 
 pub mod engine;
 pub mod expand;
+pub mod grading_words;
 pub mod lang;
 pub mod output;
 pub mod pattern;
@@ -15,6 +16,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{self, Diagnostic, Diagnostics};
 pub use engine::Engine;
+pub use grading_words::GradingWords;
 pub use lang::LangData;
 pub use pattern::{Filter, Pattern, Segment, Var};
 

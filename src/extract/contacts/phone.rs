@@ -1,12 +1,15 @@
 //! Phone numbers: `tel:` links, and numbers in text that carry a phone label (`Tel.:`, `Phone`,
-//! `Телефон` …) or start with an international or trunk prefix (`+`, `00`, `(0`); fax numbers
-//! are left out. Parsed and validated with `phonenumber`, written in E.164.
+//! `Телефон` …: the phone and fax words of `query-templates/data/grading-words.yaml`) or start
+//! with an international or trunk prefix (`+`, `00`, `(0`); fax numbers are left out. Parsed
+//! and validated with `phonenumber`, written in E.164.
 
 use std::sync::LazyLock;
 
 use phonenumber::Mode;
 use phonenumber::country::Id as Region;
 use regex::Regex;
+
+use crate::templates::GradingWords;
 
 /// Characters people write inside phone numbers, besides digits.
 fn separator(c: char) -> bool {
@@ -69,42 +72,33 @@ static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s+[/\-|\u{2013}\u{2014}]\s+|\s{2,}").expect("valid split pattern")
 });
 
-/// Label words that mark a phone number, matched as whole words (lower case); `t` as in
-/// `T +49 …`.
-const PHONE_WORDS: &[&str] = &[
-    "t", "tel", "tél", "tlf", "tfno", "fon", "ph", "mob", "gsm", "cep", "kom", "handy", "cell",
-    "call", "hotline", "whatsapp", "тел", "моб",
-];
+/// The label words of `query-templates/data/grading-words.yaml`, lower case.
+struct Labels {
+    /// Whole words that mark a phone number (`tel`, `t` as in `T +49 …`).
+    phone_words: Vec<String>,
+    /// Word beginnings that mark a phone number (`telef`: telefon, telefono, telefoon …).
+    phone_stems: Vec<String>,
+    /// Parts of words that mark a fax number (`fax`: telefax).
+    fax_parts: Vec<String>,
+    /// Whole words that mark a fax number (`f` as in `T +49 … F +49 …`).
+    fax_words: Vec<String>,
+    /// Labels in scripts without spaces between words, found anywhere.
+    phone_in_text: Vec<String>,
+    fax_in_text: Vec<String>,
+}
 
-/// Label word beginnings that mark a phone number (`telefon`, `telephone`, `téléphone`,
-/// `teléfono`, `telefone`, `telefono`, `telefoon`, `телефон`, `mobile`, `mobil` …).
-const PHONE_STEMS: &[&str] = &[
-    "telef",
-    "teléf",
-    "teleph",
-    "téléph",
-    "telf",
-    "phone",
-    "mobil",
-    "móvil",
-    "movil",
-    "celular",
-    "cellulare",
-    "rufnummer",
-    "телеф",
-    "мобил",
-    "هاتف",
-    "جوال",
-];
-
-/// Parts of label words that mark a fax number (`fax`, `telefax`, `faks`, `факс`).
-const FAX_PARTS: &[&str] = &["fax", "faks", "факс", "φαξ"];
-/// Whole words that mark a fax number: `f` as in `T +49 … F +49 …`.
-const FAX_WORDS: &[&str] = &["f"];
-
-/// Labels in scripts without spaces between words.
-const CJK_PHONE: &[&str] = &["电话", "電話", "手机", "手機"];
-const CJK_FAX: &[&str] = &["传真", "傳真"];
+static LABELS: LazyLock<Labels> = LazyLock::new(|| {
+    let words = GradingWords::builtin();
+    let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
+    Labels {
+        phone_words: lower(&words.phone_words),
+        phone_stems: lower(&words.phone_stems),
+        fax_parts: lower(&words.fax_parts),
+        fax_words: lower(&words.fax_words),
+        phone_in_text: lower(&words.phone_in_text),
+        fax_in_text: lower(&words.fax_in_text),
+    }
+});
 
 /// Characters before a number searched for its label (extended to the start of a word).
 const LABEL_WINDOW: usize = 24;
@@ -283,16 +277,30 @@ fn label_before(text: &str, start: usize) -> Label {
 }
 
 fn classify(window: &str) -> Label {
+    let labels = &*LABELS;
     let lower = window.to_lowercase();
-    let mut phone = CJK_PHONE.iter().any(|w| lower.contains(w));
-    let mut fax = CJK_FAX.iter().any(|w| lower.contains(w));
+    let mut phone = labels
+        .phone_in_text
+        .iter()
+        .any(|w| lower.contains(w.as_str()));
+    let mut fax = labels
+        .fax_in_text
+        .iter()
+        .any(|w| lower.contains(w.as_str()));
     for word in lower
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
-        if FAX_WORDS.contains(&word) || FAX_PARTS.iter().any(|f| word.contains(f)) {
+        if labels.fax_words.iter().any(|f| f == word)
+            || labels.fax_parts.iter().any(|f| word.contains(f.as_str()))
+        {
             fax = true;
-        } else if PHONE_WORDS.contains(&word) || PHONE_STEMS.iter().any(|s| word.starts_with(s)) {
+        } else if labels.phone_words.iter().any(|p| p == word)
+            || labels
+                .phone_stems
+                .iter()
+                .any(|s| word.starts_with(s.as_str()))
+        {
             phone = true;
         }
     }
