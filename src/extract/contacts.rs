@@ -15,7 +15,6 @@ mod tests;
 
 use std::collections::{HashMap, HashSet};
 
-use phonenumber::country::Id as Region;
 use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
@@ -51,33 +50,72 @@ pub fn extract(base: &Url, html: &str, region: Option<&str>) -> Contacts {
 
 /// [`extract`] from a page already parsed (with [`crate::extract::parse_html`]).
 pub fn extract_doc(base: &Url, doc: &scraper::Html, region: Option<&str>) -> Contacts {
-    let region = phone::region(region);
-    let mut walk = Walk::new(base, region);
+    walk(base, doc).contacts(region)
+}
+
+/// What one walk over a page found, before phone numbers are read: those written without a
+/// country code depend on the region, which may be known only after all pages are walked.
+#[derive(Debug, Clone, Default)]
+pub struct Walked {
+    text: String,
+    emails: Vec<(usize, String)>,
+    /// `tel:` link targets not labelled as fax.
+    tel_links: Vec<(usize, String)>,
+    /// JSON-LD blocks.
+    json_ld: Vec<(usize, String)>,
+    social: Vec<(usize, Url)>,
+}
+
+/// Walks a parsed page once (see [`Walked::contacts`]).
+pub fn walk(base: &Url, doc: &scraper::Html) -> Walked {
+    let mut walk = Walk::new(base);
     walk.run(doc);
+    let mut found = walk.found;
+    found.text = walk.text;
+    let text_emails = email::find(&found.text);
+    found.emails.extend(text_emails);
+    found
+}
 
-    let Walk {
-        text,
-        mut emails,
-        mut phones,
-        mut social,
-        ..
-    } = walk;
-    emails.extend(email::find(&text));
-    phones.extend(
-        phone::find(&text, region)
-            .into_iter()
-            .map(|(pos, e164)| (pos, text_phone(e164))),
-    );
-    // Stable sorts: at one offset, links and attributes (recorded first) stay first.
-    emails.sort_by_key(|(pos, _)| *pos);
-    phones.sort_by_key(|(pos, _)| *pos);
-    social.sort_by_key(|(pos, _)| *pos);
+impl Walked {
+    /// The page's contacts, numbers without a country code read as numbers of `region`.
+    pub fn contacts(&self, region: Option<&str>) -> Contacts {
+        let region = phone::region(region);
+        let mut emails = self.emails.clone();
+        let mut phones: Vec<(usize, Phone)> = Vec::new();
+        for (pos, target) in &self.tel_links {
+            if let Some(e164) = phone::from_link(target, region) {
+                phones.push((
+                    *pos,
+                    Phone {
+                        e164,
+                        from_link: true,
+                    },
+                ));
+            }
+        }
+        for (pos, json) in &self.json_ld {
+            for (_, e164) in phone::find(json, region) {
+                phones.push((*pos, text_phone(e164)));
+            }
+        }
+        phones.extend(
+            phone::find(&self.text, region)
+                .into_iter()
+                .map(|(pos, e164)| (pos, text_phone(e164))),
+        );
+        let mut social = self.social.clone();
+        // Stable sorts: at one offset, links and attributes (recorded first) stay first.
+        emails.sort_by_key(|(pos, _)| *pos);
+        phones.sort_by_key(|(pos, _)| *pos);
+        social.sort_by_key(|(pos, _)| *pos);
 
-    let mut out = Builder::default();
-    emails.into_iter().for_each(|(_, e)| out.email(e));
-    phones.into_iter().for_each(|(_, p)| out.phone(p));
-    social.into_iter().for_each(|(_, u)| out.social(u));
-    out.done()
+        let mut out = Builder::default();
+        emails.into_iter().for_each(|(_, e)| out.email(e));
+        phones.into_iter().for_each(|(_, p)| out.phone(p));
+        social.into_iter().for_each(|(_, u)| out.social(u));
+        out.done()
+    }
 }
 
 /// Merges several pages' contacts (keeps first-appearance order, dedups).
@@ -168,11 +206,8 @@ const SKIPPED_DATA_ATTRIBUTES: &[&str] = &["data-src", "data-srcset", "data-lazy
 struct Walk<'a> {
     base: &'a Url,
     link_base: Option<Url>,
-    region: Option<Region>,
     text: String,
-    emails: Vec<(usize, String)>,
-    phones: Vec<(usize, Phone)>,
-    social: Vec<(usize, Url)>,
+    found: Walked,
 }
 
 /// A step of the depth-first walk: enter a node, or leave a block element.
@@ -182,15 +217,12 @@ enum Step<N> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(base: &'a Url, region: Option<Region>) -> Walk<'a> {
+    fn new(base: &'a Url) -> Walk<'a> {
         Walk {
             base,
             link_base: None,
-            region,
             text: String::new(),
-            emails: Vec::new(),
-            phones: Vec::new(),
-            social: Vec::new(),
+            found: Walked::default(),
         }
     }
 
@@ -282,24 +314,15 @@ impl<'a> Walk<'a> {
             .iter()
             .find_map(|p| strip_prefix_ignore_case(href, p))
         {
-            if phone::labelled_fax(&self.text) {
-                return;
-            }
-            if let Some(e164) = phone::from_link(rest, self.region) {
-                self.phones.push((
-                    pos,
-                    Phone {
-                        e164,
-                        from_link: true,
-                    },
-                ));
+            if !phone::labelled_fax(&self.text) {
+                self.found.tel_links.push((pos, rest.to_string()));
             }
         } else if let Some((_, hex)) = href.split_once("/cdn-cgi/l/email-protection#") {
             self.push_emails(pos, email::cloudflare(hex));
         } else {
             let base = self.link_base.as_ref().unwrap_or(self.base);
             if let Some(url) = base.join(href).ok().and_then(|u| social::profile(&u)) {
-                self.social.push((pos, url));
+                self.found.social.push((pos, url));
             }
         }
     }
@@ -310,16 +333,16 @@ impl<'a> Walk<'a> {
         let pos = self.text.len();
         let json = json.replace("\\/", "/");
         self.push_emails(pos, email::find(&json).into_iter().map(|(_, e)| e));
-        for (_, e164) in phone::find(&json, self.region) {
-            self.phones.push((pos, text_phone(e164)));
-        }
         for url in social::urls_in(&json) {
-            self.social.push((pos, url));
+            self.found.social.push((pos, url));
         }
+        self.found.json_ld.push((pos, json));
     }
 
     fn push_emails(&mut self, pos: usize, emails: impl IntoIterator<Item = String>) {
-        self.emails.extend(emails.into_iter().map(|e| (pos, e)));
+        self.found
+            .emails
+            .extend(emails.into_iter().map(|e| (pos, e)));
     }
 }
 

@@ -2,6 +2,9 @@
 //! texts, footer, and the catalogue items — the things the company sells — while leaving out
 //! scripts, cookie banners, navigation, headers and footers.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use scraper::{ElementRef, Node};
 
 /// Longest text taken as one catalogue item; longer is a paragraph, not a product name.
@@ -45,69 +48,82 @@ fn is_hidden(name: &str) -> bool {
     )
 }
 
+/// The class, id, role and aria-label of an element, lower case, space-separated (empty
+/// for most elements). One pass over the attributes: `Element::attr` interns its argument.
 fn class_and_id(el: &scraper::node::Element) -> String {
     let mut s = String::new();
-    for attr in ["class", "id", "role", "aria-label"] {
-        if let Some(v) = el.attr(attr) {
+    for (name, value) in el.attrs() {
+        if matches!(name, "class" | "id" | "role" | "aria-label") {
             s.push(' ');
-            s.push_str(&v.to_ascii_lowercase());
+            s.extend(value.chars().map(|c| c.to_ascii_lowercase()));
         }
     }
     s
 }
 
+/// What an element's class and id say it is (bits).
+const COOKIE: u8 = 1;
+const CHROME: u8 = 2;
+/// A category menu: site chrome that is a catalogue after all.
+const CATEGORY: u8 = 4;
+/// A product card: a product's box in a listing.
+const CARD: u8 = 8;
+
+/// The words of class names and ids that say what an element is, with their kinds.
+const MARK_WORDS: &[(&str, u8)] = &[
+    ("cookie", COOKIE),
+    ("consent", COOKIE),
+    ("gdpr", COOKIE),
+    ("cmp-", COOKIE),
+    ("privacy-banner", COOKIE),
+    ("navigation", CHROME),
+    ("navbar", CHROME),
+    ("menu", CHROME),
+    ("footer", CHROME),
+    ("header", CHROME),
+    ("breadcrumb", CHROME),
+    ("contentinfo", CHROME),
+    ("banner", CHROME),
+    ("sidebar", CHROME),
+    ("skip-link", CHROME),
+    ("categor", CATEGORY),
+    ("kategor", CATEGORY),
+    ("sortiment", CATEGORY),
+    ("product", CARD),
+    ("produkt", CARD),
+    ("produit", CARD),
+    ("producto", CARD),
+    ("prodotto", CARD),
+    ("produto", CARD),
+    ("товар", CARD),
+    ("urun", CARD),
+    ("ürün", CARD),
+    ("article-", CARD),
+    ("item", CARD),
+    ("card", CARD),
+    ("tile", CARD),
+];
+
+/// The kinds (bits) the marks of an element name, in one pass.
+fn mark_kinds(marks: &str) -> u8 {
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(MARK_WORDS.iter().map(|(w, _)| w)).expect("a small word list builds")
+    });
+    if marks.is_empty() {
+        return 0;
+    }
+    WORDS
+        .find_overlapping_iter(marks)
+        .fold(0, |kinds, m| kinds | MARK_WORDS[m.pattern().as_usize()].1)
+}
+
 /// Site chrome: navigation, headers, footers, breadcrumbs — not the company's catalogue,
 /// unless it is a category menu.
-fn is_chrome(name: &str, marks: &str) -> bool {
-    if marks.contains("categor") || marks.contains("kategor") || marks.contains("sortiment") {
+fn is_chrome(name: &str, kinds: u8) -> bool {
+    if kinds & CATEGORY != 0 {
         return false;
     }
-    matches!(name, "nav" | "header" | "footer" | "aside")
-        || [
-            "navigation",
-            "navbar",
-            "menu",
-            "footer",
-            "header",
-            "breadcrumb",
-            "contentinfo",
-            "banner",
-            "sidebar",
-            "skip-link",
-        ]
-        .iter()
-        .any(|m| marks.contains(m))
-}
-
-fn is_cookie(marks: &str) -> bool {
-    ["cookie", "consent", "gdpr", "cmp-", "privacy-banner"]
-        .iter()
-        .any(|m| marks.contains(m))
-}
-
-/// Product cards: a product's box in a listing.
-fn is_card(marks: &str) -> bool {
-    [
-        "product",
-        "produkt",
-        "produit",
-        "producto",
-        "prodotto",
-        "produto",
-        "товар",
-        "urun",
-        "ürün",
-        "article-",
-        "item",
-        "card",
-        "tile",
-    ]
-    .iter()
-    .any(|m| {
-        marks
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(|w| w.contains(m))
-    })
+    matches!(name, "nav" | "header" | "footer" | "aside") || kinds & CHROME != 0
 }
 
 fn clean(s: &str) -> String {
@@ -281,11 +297,11 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 if ctx.hidden {
                     continue;
                 }
-                let marks = class_and_id(el);
-                if is_cookie(&marks) {
+                let kinds = mark_kinds(&class_and_id(el));
+                if kinds & COOKIE != 0 {
                     ctx.cookie = true;
                 }
-                if is_chrome(name, &marks) {
+                if is_chrome(name, kinds) {
                     ctx.chrome = true;
                 }
                 let block = matches!(
@@ -342,7 +358,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                                 heading_items.push(t);
                             }
                         }
-                    } else if name != "body" && name != "main" && is_card(&marks) {
+                    } else if name != "body" && name != "main" && kinds & CARD != 0 {
                         // A product card: its heading, else its image's alt text, else its text.
                         let heading = er
                             .descendants()

@@ -231,13 +231,13 @@ pub fn grade_site(
     // Phone numbers written without a country code need the country: from the domain or
     // the address, else from a number written with one, else the first of the page
     // language's countries under which the page's national numbers are valid.
+    let walked: Vec<contacts::Walked> = pages
+        .iter()
+        .zip(&docs)
+        .map(|(p, d)| contacts::walk(&p.url, d))
+        .collect();
     let extract_all = |region: Option<&str>| -> Contacts {
-        contacts::merge(
-            pages
-                .iter()
-                .zip(&docs)
-                .map(|(p, d)| contacts::extract_doc(&p.url, d, region)),
-        )
+        contacts::merge(walked.iter().map(|w| w.contacts(region)))
     };
     let from_site =
         facts::country(domain, &address, &[], site_lang.as_deref(), lang).map(|(c, _)| c);

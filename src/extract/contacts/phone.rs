@@ -15,17 +15,8 @@ use crate::templates::GradingWords;
 fn separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t'
-            | '\u{A0}'
-            | '\u{2009}'
-            | '\u{202F}'
-            | '('
-            | ')'
-            | '.'
-            | '-'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '/'
+        ' ' | '\t' | '\u{A0}' | '\u{2009}' | '\u{202F}' | '(' | ')' | '.' | '-' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}' | '/'
     )
 }
 
@@ -368,7 +359,10 @@ mod candidate_tests {
     });
 
     fn by_regex(text: &str) -> Vec<(usize, usize)> {
-        PATTERN.find_iter(text).map(|m| (m.start(), m.end())).collect()
+        PATTERN
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
     }
 
     #[test]
@@ -382,7 +376,11 @@ mod candidate_tests {
             "5",
             "a1b22c333",
         ] {
-            assert_eq!(candidates(text).collect::<Vec<_>>(), by_regex(text), "{text:?}");
+            assert_eq!(
+                candidates(text).collect::<Vec<_>>(),
+                by_regex(text),
+                "{text:?}"
+            );
         }
     }
 
