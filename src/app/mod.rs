@@ -5,6 +5,7 @@ mod harvest;
 mod init;
 mod queries;
 mod score;
+mod sheet;
 mod status;
 
 use std::io::Write;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Harvest(args) => harvest::run(&args, cli.quiet),
         Command::Status(args) => status::run(&args),
         Command::Score(args) => score::run(&args),
+        Command::Sheet(args) => sheet::run(&args, cli.quiet),
     }
 }
 
