@@ -85,7 +85,7 @@ pub fn backup_path(target: &Path, n: usize) -> PathBuf {
     } else {
         format!("bak{n}")
     };
-    parent(target).join(format!("{stem}.{bak}{ext}"))
+    target.with_file_name(format!("{stem}.{bak}{ext}"))
 }
 
 /// Replaces `target` with `bytes`; the previous version (if any) becomes backup 1 and older

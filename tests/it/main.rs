@@ -8,6 +8,7 @@ mod harvest;
 mod html;
 mod queries;
 mod robustness;
+mod sheet;
 #[path = "../support/mod.rs"]
 mod support;
 mod util;
