@@ -46,23 +46,42 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, String> {
     let mut delimiter = None;
     let first_line = body.split_inclusive('\n').next().unwrap_or("");
     let first = first_line.trim_end_matches(['\r', '\n']);
-    if first.len() == 5 && first[..4].eq_ignore_ascii_case("sep=") {
+    if first.len() == 5
+        && first
+            .get(..4)
+            .is_some_and(|s| s.eq_ignore_ascii_case("sep="))
+    {
         sep_line = Some(first.to_string());
         delimiter = first.as_bytes().get(4).copied();
         body = &body[first_line.len()..];
     }
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(body));
     let crlf = first_line_ends_crlf(body);
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("not readable as CSV: {e}"))?;
-        rows.push(record.iter().map(Cell::text).collect::<Vec<Cell>>());
-    }
+    // The delimiter: the one Excel's `sep=` line names, else the one that makes a header
+    // appear (the most frequent in the top lines first).
+    let candidates: Vec<u8> = match delimiter {
+        Some(d) => vec![d],
+        None => {
+            let first = detect_delimiter(body);
+            let mut c = vec![first];
+            c.extend([b',', b';', b'\t'].into_iter().filter(|d| *d != first));
+            c
+        }
+    };
+    let top_has_header = |d: u8| {
+        let top: Vec<Vec<Cell>> = records(body, d)
+            .take(model::HEADER_SEARCH_ROWS)
+            .filter_map(Result::ok)
+            .collect();
+        Table::find_header(&top).is_some()
+    };
+    let delimiter = candidates
+        .iter()
+        .copied()
+        .find(|&d| top_has_header(d))
+        .unwrap_or(candidates[0]);
+    let rows = records(body, delimiter)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("not readable as CSV: {e}"))?;
     let header = match Table::find_header(&rows) {
         Some(h) => h,
         None if rows.iter().all(|r| r.iter().all(Cell::is_empty)) => {
@@ -88,6 +107,20 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, String> {
         sep_line,
         converted_from,
     })
+}
+
+/// The records of CSV text as rows of cells.
+fn records(
+    body: &str,
+    delimiter: u8,
+) -> impl Iterator<Item = Result<Vec<Cell>, ::csv::Error>> + '_ {
+    ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes())
+        .into_records()
+        .map(|r| r.map(|record| record.iter().map(Cell::text).collect()))
 }
 
 /// The text of a file: UTF-8 (with or without a BOM), UTF-16 with a BOM, or else the legacy
@@ -120,15 +153,21 @@ fn decode(bytes: &[u8]) -> (String, bool, Option<&'static str>) {
     (text.into_owned(), true, Some(enc.name()))
 }
 
-/// The delimiter of the first line: whichever of `,` `;` tab occurs most outside quotes
+/// The delimiter of the top lines: whichever of `,` `;` tab occurs most outside quotes
 /// (`,` when none does).
 pub fn detect_delimiter(text: &str) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
+    let mut lines = 0;
     for b in text.bytes() {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
+            b'\n' if !quoted => {
+                lines += 1;
+                if lines == model::HEADER_SEARCH_ROWS {
+                    break;
+                }
+            }
             b',' if !quoted => counts[0] += 1,
             b';' if !quoted => counts[1] += 1,
             b'\t' if !quoted => counts[2] += 1,
@@ -301,7 +340,8 @@ mod tests {
     #[test]
     fn delimiters_are_detected_outside_quotes() {
         assert_eq!(detect_delimiter("a,b;c,d\n"), b',');
-        assert_eq!(detect_delimiter("\"a,b,c\";d;e\n1,2,3,4"), b';');
+        assert_eq!(detect_delimiter("\"a,b,c\";d;e\n1;2;3"), b';');
+        assert_eq!(detect_delimiter("My leads\ndomain;a,b;c\n"), b';');
         assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');
         assert_eq!(detect_delimiter("domain\n"), b',');
     }
@@ -314,6 +354,8 @@ mod tests {
         let err = parse(b"name,phone\nAnna,0171\n").unwrap_err();
         assert!(err.contains("`domain` column"), "{err}");
         assert_eq!(parse(b"").unwrap().table, Table::new_sheet());
+        // A first line that only looks like Excel's `sep=` line.
+        assert!(parse("T\u{301}\u{301}\ndomain\n".as_bytes()).is_ok());
     }
 
     #[test]

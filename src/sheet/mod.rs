@@ -188,6 +188,9 @@ pub fn split_grades(opts: &SheetOptions) -> Vec<&'static str> {
     grades
 }
 
+#[cfg(test)]
+mod file_tests;
+
 /// Whether a lead belongs on the main sheet.
 pub fn on_main_sheet(lead: &SheetLead, opts: &SheetOptions) -> bool {
     LEAD_GRADES.contains(&lead.grade.as_str()) || (opts.all && lead.grade == "X")

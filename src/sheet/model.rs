@@ -636,4 +636,4 @@ pub fn grade_rank(grade: &str) -> usize {
 
 #[cfg(test)]
 #[path = "model_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -97,8 +97,10 @@ pub fn replace(target: &Path, bytes: &[u8], backups: usize) -> Result<Option<Pat
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let old = fs::metadata(target).ok();
+    remove_leftovers(dir, &name);
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
+        .rand_bytes(6)
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| SheetError::io(target, e))?;
@@ -135,6 +137,27 @@ pub fn replace(target: &Path, bytes: &[u8], backups: usize) -> Result<Option<Pat
         let _ = d.sync_all();
     }
     Ok(backup)
+}
+
+/// Removes temporary files of ours that an earlier run, killed while writing, left behind
+/// (`.leads.xlsx.XXXXXX.tmp`).
+fn remove_leftovers(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        if let Some(middle) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            && middle.len() == 6
+            && middle.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The new file gets the old one's permissions (a shared sheet stays readable by the group);

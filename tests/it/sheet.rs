@@ -788,3 +788,113 @@ fn usage_errors_exit_with_2() {
     let out = c.sheet(&["-o", "no/such/folder/leads.csv"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// Leads `from..to` with the given grading day.
+fn many(from: usize, to: usize, day: i64) -> Vec<Lead> {
+    (from..to)
+        .map(|i| {
+            let mut l = lead(
+                &format!("firma-{i}.de"),
+                ["A", "B", "C", "D"][i % 4],
+                "Firma",
+            );
+            l.company = format!("Firma {i} GmbH");
+            l.graded_day = day;
+            l
+        })
+        .collect()
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            name.ends_with(".tmp").then_some(name)
+        })
+        .collect()
+}
+
+/// A refresh killed (SIGKILL) at several points leaves the old file or the new one, whole.
+#[test]
+fn a_refresh_killed_mid_write_leaves_the_old_or_the_new_file() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    for (ext, n) in [("csv", 6_000), ("xlsx", 2_000)] {
+        let c = Campaign::new(None);
+        let name = format!("leads.{ext}");
+        let path = c.path(&name);
+        c.save(&many(0, n, 20_400));
+        ok(&c.sheet(&["-o", &name]));
+        let old = std::fs::read(&path).unwrap();
+        c.save(&many(0, n + n / 10, 20_500));
+        // The complete new version, made from a copy.
+        let copy = format!("new.{ext}");
+        std::fs::copy(&path, c.path(&copy)).unwrap();
+        let started = Instant::now();
+        ok(&c.sheet(&["-o", &copy]));
+        let full = started.elapsed();
+        let new = std::fs::read(c.path(&copy)).unwrap();
+        let rows = |p: &Path| match ext {
+            "csv" => csv_records(p),
+            _ => xlsx_rows(p, "Leads"),
+        };
+        let new_rows = rows(&c.path(&copy));
+        assert_eq!(new_rows.len(), n + n / 10 + 1);
+
+        // When to kill: at once, when the temporary file appears, when the backup appears,
+        // and at fractions of a whole run.
+        let points = ["start", "temp", "backup", "0.3", "0.6", "0.9"];
+        for point in points {
+            std::fs::write(&path, &old).unwrap();
+            let _ = std::fs::remove_file(c.path(&format!("leads.bak.{ext}")));
+            let mut child = Command::new(env!("CARGO_BIN_EXE_prospect"))
+                .args(["sheet", c.plan.to_str().unwrap(), "--store"])
+                .arg(&c.store)
+                .args(["-o", &name, "-q"])
+                .current_dir(c.dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let t0 = Instant::now();
+            loop {
+                let fire = match point {
+                    "start" => true,
+                    "temp" => temp_files(c.dir.path())
+                        .iter()
+                        .any(|f| f.starts_with(&format!(".{name}."))),
+                    "backup" => c.path(&format!("leads.bak.{ext}")).exists(),
+                    frac => t0.elapsed() >= full.mul_f64(frac.parse().unwrap()),
+                };
+                if fire || child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let _ = child.kill(); // SIGKILL
+            child.wait().unwrap();
+            let now = std::fs::read(&path).unwrap();
+            eprintln!(
+                "{ext}: killed at {point}: {} file, {} temporary files left",
+                if now == old { "old" } else { "new" },
+                temp_files(c.dir.path()).len()
+            );
+            if now != old {
+                if ext == "csv" {
+                    assert!(
+                        now == new,
+                        "killed at {point}: neither the old nor the new file"
+                    );
+                } else {
+                    assert_eq!(rows(&path), new_rows, "killed at {point}");
+                }
+            }
+        }
+        // The next run finishes the work and clears what a killed run left behind.
+        std::fs::write(&path, &old).unwrap();
+        ok(&c.sheet(&["-o", &name]));
+        assert_eq!(rows(&path), new_rows);
+        assert_eq!(temp_files(c.dir.path()), Vec::<String>::new());
+    }
+}
