@@ -238,13 +238,13 @@ impl LeadKey {
         if name.is_empty() {
             return None;
         }
-        let mail_domain = emails
-            .split([',', ';', ' ', '\n'])
-            .find_map(|e| e.trim().rsplit_once('@').map(|(_, d)| d))
-            .and_then(host_of)
-            .map(|h| Domain::of_host_or_self(h).to_string())
-            .unwrap_or_default();
+        let mail_domain = mail_domain(emails).unwrap_or_default();
         Some(LeadKey(format!("c:{name}@{mail_domain}")))
+    }
+
+    /// The domain key of the first e-mail address's domain (`info@acme.de` → `acme.de`).
+    pub fn of_mail(emails: &str) -> Option<LeadKey> {
+        mail_domain(emails).map(|d| LeadKey(format!("d:{d}")))
     }
 
     /// The key of a row from its grade, domain, company and e-mail cells.
@@ -261,6 +261,15 @@ impl LeadKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The registrable domain of the first e-mail address in a list.
+fn mail_domain(emails: &str) -> Option<String> {
+    emails
+        .split([',', ';', ' ', '\n'])
+        .find_map(|e| e.trim().rsplit_once('@').map(|(_, d)| d))
+        .and_then(host_of)
+        .map(|h| Domain::of_host_or_self(h).to_string())
 }
 
 /// The host part of a domain or URL as typed (scheme, path, port and a `'` dropped).
@@ -303,6 +312,9 @@ pub const MAX_CELL_CHARS: usize = 32_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetLead {
     pub key: LeadKey,
+    /// The key of the domain the store keeps the lead under (for a D lead, the page that
+    /// listed the company).
+    pub site: LeadKey,
     /// A, B, C, D or X.
     pub grade: String,
     /// One value per [`SHEET_COLUMNS`] entry: text, `match_share` as a percentage, the two
@@ -351,7 +363,13 @@ impl SheetLead {
         }
         .or_else(|| LeadKey::of_domain(&s.domain))
         .unwrap_or_else(|| LeadKey(format!("d:{}", s.domain)));
-        SheetLead { key, grade, values }
+        let site = LeadKey::of_domain(&s.domain).unwrap_or_else(|| key.clone());
+        SheetLead {
+            key,
+            site,
+            grade,
+            values,
+        }
     }
 
     /// The value of tool column `i` as it goes into a sheet of this flavor.
@@ -412,8 +430,29 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// The store's leads for a sheet: one per key (the most recently graded, with the earliest
-/// first_seen of its duplicates), in the store's order.
+/// first_seen of its duplicates), in the store's order. A D lead (a company seen on someone
+/// else's page) whose e-mail domain has been graded A, B or C on its own site is left out:
+/// that company's row is its own site's.
 pub fn sheet_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
+    let mut leads = unique_leads(stored);
+    let graded: std::collections::HashSet<LeadKey> = leads
+        .iter()
+        .filter(|l| is_graded_site(l))
+        .map(|l| l.key.clone())
+        .collect();
+    leads.retain(|l| {
+        l.grade != "D"
+            || !LeadKey::of_mail(&l.values[EMAILS].as_text()).is_some_and(|m| graded.contains(&m))
+    });
+    leads
+}
+
+/// A lead graded from the company's own site (A, B or C).
+fn is_graded_site(l: &SheetLead) -> bool {
+    matches!(l.grade.as_str(), "A" | "B" | "C")
+}
+
+fn unique_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
     let mut out: Vec<SheetLead> = Vec::with_capacity(stored.len());
     let mut index: HashMap<LeadKey, usize> = HashMap::with_capacity(stored.len());
     for s in stored {
@@ -557,13 +596,19 @@ pub fn merge(
 
     let index: HashMap<&LeadKey, usize> =
         leads.iter().enumerate().map(|(i, l)| (&l.key, i)).collect();
+    let by_site: HashMap<&LeadKey, usize> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (&l.site, i))
+        .collect();
     let mut present = vec![false; leads.len()];
     for row in table.rows.iter_mut().skip(table.header + 1) {
         let at = |i: usize| row.get(cols[i]).map(|c| c.as_text()).unwrap_or_default();
-        let Some(key) = LeadKey::of_row(&at(GRADE), &at(DOMAIN), &at(COMPANY), &at(EMAILS)) else {
+        let (grade, domain, emails) = (at(GRADE), at(DOMAIN), at(EMAILS));
+        let Some(key) = LeadKey::of_row(&grade, &domain, &at(COMPANY), &emails) else {
             continue;
         };
-        let Some(&i) = index.get(&key) else {
+        let Some(i) = find_lead(&key, &grade, &domain, &emails, leads, &index, &by_site) else {
             stats.not_found += 1;
             continue;
         };
@@ -589,6 +634,41 @@ pub fn merge(
         stats.added += 1;
     }
     stats
+}
+
+/// The lead of a row: the one with the row's key; else, when the grade moved between D and
+/// the others, the lead kept under the row's domain; else, for a D row, its company's own
+/// site graded A, B or C (found by the e-mail domain).
+fn find_lead(
+    key: &LeadKey,
+    grade: &str,
+    domain: &str,
+    emails: &str,
+    leads: &[SheetLead],
+    index: &HashMap<&LeadKey, usize>,
+    by_site: &HashMap<&LeadKey, usize>,
+) -> Option<usize> {
+    if let Some(&i) = index.get(key) {
+        return Some(i);
+    }
+    let row_is_d = grade
+        .trim()
+        .trim_start_matches('\'')
+        .eq_ignore_ascii_case("d");
+    if let Some(&i) = LeadKey::of_domain(domain)
+        .as_ref()
+        .and_then(|d| by_site.get(d))
+        && !(row_is_d && leads[i].grade == "D")
+    {
+        return Some(i);
+    }
+    if row_is_d
+        && let Some(&i) = LeadKey::of_mail(emails).as_ref().and_then(|m| index.get(m))
+        && is_graded_site(&leads[i])
+    {
+        return Some(i);
+    }
+    None
 }
 
 /// Writes the lead's values into a row's tool cells; whether anything changed.

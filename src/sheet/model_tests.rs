@@ -192,7 +192,7 @@ fn a_refresh_keeps_user_columns_rows_and_the_earlier_first_seen() {
 fn d_leads_are_matched_by_company_and_mail_domain() {
     let leads = sheet_leads(&[
         stored("directory.com", "D", "Acme GmbH", "info@acme.de", 20_000),
-        stored("acme.de", "B", "Acme GmbH", "info@acme.de", 20_000),
+        stored("acme.com", "B", "Acme Inc", "info@acme.com", 20_000),
     ]);
     assert_eq!(leads.len(), 2);
     let mut t = Table::new_sheet();
@@ -210,6 +210,54 @@ fn d_leads_are_matched_by_company_and_mail_domain() {
         dup[0].values[FIRST_SEEN],
         Cell::Date(serial_of_unix(19_000 * 86_400))
     );
+}
+
+#[test]
+fn a_row_follows_its_lead_between_d_and_the_other_grades() {
+    let mut t = Table::new_sheet();
+    merge(
+        &mut t,
+        &sheet_leads(&[
+            stored("one.de", "A", "One", "info@one.de", 20_000),
+            stored("dir.com", "D", "Acme GmbH", "info@acme.de", 20_000),
+        ]),
+        Flavor::Csv,
+        |_| true,
+    );
+    assert_eq!(t.rows.len(), 3);
+    // one.de is now graded D (listed elsewhere), and Acme's own site acme.de is graded B
+    // while the directory still lists it: each keeps its row.
+    let next = sheet_leads(&[
+        stored("one.de", "D", "One", "info@one.de", 20_000),
+        stored("dir.com", "D", "Acme GmbH", "info@acme.de", 20_000),
+        stored("acme.de", "B", "Acme GmbH", "info@acme.de", 20_000),
+    ]);
+    assert_eq!(
+        next.len(),
+        2,
+        "the directory's Acme gives way to Acme's own site"
+    );
+    let stats = merge(&mut t, &next, Flavor::Csv, |_| true);
+    assert_eq!((stats.added, stats.updated), (0, 2), "{stats:?}");
+    assert_eq!(row_of(&t, 1)[GRADE], "D");
+    assert_eq!(row_of(&t, 2)[DOMAIN], "acme.de");
+    assert_eq!(row_of(&t, 2)[GRADE], "B");
+    assert!(merge(&mut t, &next, Flavor::Csv, |_| true).is_unchanged());
+    // Back to A: the same row again.
+    let back = sheet_leads(&[stored("one.de", "A", "One", "info@one.de", 20_000)]);
+    let stats = merge(&mut t, &back, Flavor::Csv, |_| true);
+    assert_eq!((stats.added, stats.updated), (0, 1), "{stats:?}");
+    // A directory that now lists another company: a new row, the old one kept.
+    let other = sheet_leads(&[stored("dir.com", "D", "Bcorp", "info@bcorp.pl", 20_000)]);
+    let mut t2 = Table::new_sheet();
+    merge(
+        &mut t2,
+        &sheet_leads(&[stored("dir.com", "D", "Acme", "info@acme.de", 20_000)]),
+        Flavor::Csv,
+        |_| true,
+    );
+    let stats = merge(&mut t2, &other, Flavor::Csv, |_| true);
+    assert_eq!((stats.added, stats.not_found), (1, 1), "{stats:?}");
 }
 
 // ---- properties ----
@@ -384,7 +432,16 @@ fn check_refresh(before: Table, stored: Vec<StoredLead>, all: bool, flavor: Flav
             &txt(&before, r, COMPANY),
             &txt(&before, r, EMAILS),
         );
-        if !key.is_some_and(|k| leads.iter().any(|l| l.key == k)) {
+        // A row may be a lead's by its key, by the domain the lead is kept under, or (a D
+        // row) by its e-mail domain; any other row is not touched.
+        let site = LeadKey::of_domain(&txt(&before, r, DOMAIN));
+        let mail = LeadKey::of_mail(&txt(&before, r, EMAILS));
+        let ours = leads.iter().any(|l| {
+            key.as_ref() == Some(&l.key)
+                || site.as_ref() == Some(&l.site)
+                || mail.as_ref() == Some(&l.key)
+        });
+        if !ours {
             for c in 0..before.rows[r].len() {
                 assert_eq!(get(&after, r, c), get(&before, r, c), "row {r} not ours");
             }
