@@ -53,6 +53,20 @@ pub struct BookSheet {
     /// Links of cells: (row, column) → target.
     pub links: HashMap<(u32, u32), String>,
     pub merged: Vec<calamine::Dimensions>,
+    /// Excel tables ("Format as Table") on the sheet.
+    pub tables: Vec<SheetTable>,
+    /// The number of columns in use when the sheet was read.
+    pub read_width: usize,
+}
+
+/// An Excel table: its name and where it is (header row to last data row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetTable {
+    pub name: String,
+    pub header_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
 }
 
 impl BookSheet {
@@ -80,6 +94,7 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
     let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(bad)?;
     let is_1904 = wb.has_1904_epoch();
     let metas = wb.sheets_metadata().to_vec();
+    let has_tables = wb.load_tables().is_ok();
     let mut book = Book {
         sheets: Vec::with_capacity(metas.len()),
         names: wb.defined_names().to_vec(),
@@ -100,6 +115,30 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
         let styles = wb.worksheet_style(&meta.name).map_err(bad)?;
         let links = wb.hyperlinks_by_sheet_name(&meta.name).unwrap_or_default();
         let merged = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
+        let mut tables = Vec::new();
+        if has_tables {
+            let names: Vec<String> = wb
+                .table_names_in_sheet(&meta.name)
+                .into_iter()
+                .cloned()
+                .collect();
+            for name in names {
+                let Ok(t) = wb.table_by_name(&name) else {
+                    continue;
+                };
+                if let (Some(start), Some(end)) = (t.data().start(), t.data().end())
+                    && start.0 > 0
+                {
+                    tables.push(SheetTable {
+                        name,
+                        header_row: start.0 - 1,
+                        first_col: start.1,
+                        last_row: end.0,
+                        last_col: end.1,
+                    });
+                }
+            }
+        }
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         if let Some((r0, c0)) = range.start() {
             for (r, c, data) in range.used_cells() {
@@ -146,13 +185,16 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
                 }
             }
         }
+        let table = Table {
+            rows,
+            header: header.unwrap_or(0),
+        };
         book.sheets.push(BookSheet {
             name: meta.name,
             hidden: meta.visible != SheetVisible::Visible,
-            table: Table {
-                rows,
-                header: header.unwrap_or(0),
-            },
+            read_width: table.width(),
+            table,
+            tables,
             is_leads: header.is_some(),
             styles,
             links: link_map,
@@ -473,14 +515,76 @@ impl<'a> SheetWriter<'a> {
             ws.write_blank(r, c as u16, &f)?;
         }
         self.widths(ws)?;
+        let filtered = self.tables(ws, warnings);
         if self.leads {
             let header = table.header as u32;
             ws.set_freeze_panes(header + 1, 0)?;
-            let width = table.width().max(1);
-            let last = (table.rows.len().max(table.header + 2) - 1) as u32;
-            ws.autofilter(header, 0, last, (width - 1) as u16)?;
+            if !filtered {
+                let width = table.width().max(1);
+                let last = (table.rows.len().max(table.header + 2) - 1) as u32;
+                ws.autofilter(header, 0, last, (width - 1) as u16)?;
+            }
         }
         Ok(())
+    }
+
+    /// Writes the sheet's Excel tables again (on a lead sheet grown to its new rows and
+    /// columns); whether one of them holds the lead sheet's header (and so its filter).
+    fn tables(&self, ws: &mut Worksheet, warnings: &mut Vec<String>) -> bool {
+        let sheet = self.sheet;
+        let table = &sheet.table;
+        let mut holds_header = false;
+        for t in &sheet.tables {
+            let mut t = t.clone();
+            let at_header = self.leads && t.header_row as usize == table.header;
+            if at_header {
+                t.last_row = t.last_row.max(table.rows.len().saturating_sub(1) as u32);
+                if t.last_col as usize + 1 >= sheet.read_width {
+                    t.last_col = t.last_col.max(table.width().saturating_sub(1) as u32);
+                }
+            }
+            t.last_row = t.last_row.max(t.header_row + 1);
+            let header = table.rows.get(t.header_row as usize);
+            let captions: Vec<String> = (t.first_col..=t.last_col)
+                .map(|c| {
+                    header
+                        .and_then(|h| h.get(c as usize))
+                        .map(|c| c.as_text().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let valid = captions
+                .iter()
+                .all(|c| !c.trim().is_empty() && seen.insert(c.to_lowercase()));
+            let columns: Vec<rust_xlsxwriter::TableColumn> = captions
+                .iter()
+                .map(|c| rust_xlsxwriter::TableColumn::new().set_header(c))
+                .collect();
+            let xl = rust_xlsxwriter::Table::new()
+                .set_name(&t.name)
+                .set_columns(&columns);
+            let added = valid
+                && ws
+                    .add_table(
+                        t.header_row,
+                        t.first_col as u16,
+                        t.last_row,
+                        t.last_col as u16,
+                        &xl,
+                    )
+                    .is_ok();
+            if added {
+                holds_header |= at_header;
+            } else {
+                warnings.push(format!(
+                    "sheet `{}`: the Excel table `{}` could not be kept as a table (its cells \
+                     are kept; formulas that name the table will need it again)",
+                    sheet.name, t.name
+                ));
+            }
+        }
+        holds_header
     }
 
     fn write_cell(

@@ -898,3 +898,64 @@ fn a_refresh_killed_mid_write_leaves_the_old_or_the_new_file() {
         assert_eq!(temp_files(c.dir.path()), Vec::<String>::new());
     }
 }
+
+#[test]
+fn an_excel_table_is_kept_and_grows_with_the_new_rows_and_columns() {
+    use rust_xlsxwriter::{Formula, Table, TableColumn, Workbook};
+    let c = Campaign::new(None);
+    c.save(&[lead("a.de", "A", "A GmbH")]);
+    let path = c.path("leads.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Leads").unwrap();
+    let header = ["domain", "Status", "grade"];
+    for (r, row) in [["a.de", "called", "A"], ["own.de", "new", ""]]
+        .iter()
+        .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let columns: Vec<TableColumn> = header
+        .iter()
+        .map(|h| TableColumn::new().set_header(*h))
+        .collect();
+    ws.add_table(
+        0,
+        0,
+        2,
+        2,
+        &Table::new().set_name("LeadTable").set_columns(&columns),
+    )
+    .unwrap();
+    let notes = wb.add_worksheet().set_name("Notes").unwrap();
+    notes
+        .write_formula(
+            0,
+            0,
+            Formula::new("=ROWS(LeadTable[domain])").set_result("2"),
+        )
+        .unwrap();
+    wb.save(&path).unwrap();
+
+    c.save(&[lead("b.de", "B", "B GmbH")]);
+    let out = c.sheet(&["-o", "leads.xlsx"]);
+    ok(&out);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    wb.load_tables().unwrap();
+    let t = wb.table_by_name("LeadTable").unwrap();
+    assert_eq!(t.sheet_name(), "Leads");
+    assert_eq!(&t.columns()[..3], ["domain", "Status", "grade"]);
+    assert_eq!(
+        t.columns().len(),
+        3 + SHEET_COLUMNS.len() - 2,
+        "the new columns are in it"
+    );
+    assert_eq!(t.data().height(), 3, "and the new row");
+    let f = wb.worksheet_formula("Notes").unwrap();
+    assert_eq!(
+        f.get_value((0, 0)).map(|s| s.trim_start_matches('=')),
+        Some("ROWS(LeadTable[domain])")
+    );
+}
