@@ -100,6 +100,7 @@ fn readme_shows_the_current_help() {
         vec!["--help"],
         vec!["queries", "--help"],
         vec!["harvest", "--help"],
+        vec!["sheet", "--help"],
     ] {
         let out = prospect(&args);
         assert_eq!(out.status.code(), Some(0));
