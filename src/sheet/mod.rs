@@ -156,7 +156,8 @@ pub fn flavor_of(path: &Path) -> Result<Flavor, SheetError> {
 
 /// Writes or refreshes the lead sheet `target` (`.xlsx` or `.csv`) from the store's leads.
 /// The library form of `prospect sheet`; `prospect run` calls it for the plan's
-/// `output.sheet`.
+/// `output.sheet`. It blocks (file and SQLite work, seconds for a big workbook): from async
+/// code call it on a blocking thread.
 pub fn refresh(
     store: &Store,
     target: &Path,

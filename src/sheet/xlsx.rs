@@ -235,11 +235,21 @@ fn cell_of(d: &Data, is_1904: bool) -> Cell {
 }
 
 /// The data sheet of a workbook: `Leads` if it is a lead table, else the first lead table.
+/// (The per-grade sheets of `--split` are never the main one.)
 pub fn main_sheet(book: &Book) -> Option<usize> {
+    let is_split = |name: &str| {
+        ["A", "B", "C", "D", "X"]
+            .iter()
+            .any(|g| name.eq_ignore_ascii_case(&split_name(g)))
+    };
     book.sheets
         .iter()
         .position(|s| s.is_leads && s.name.eq_ignore_ascii_case(SHEET_NAME))
-        .or_else(|| book.sheets.iter().position(|s| s.is_leads))
+        .or_else(|| {
+            book.sheets
+                .iter()
+                .position(|s| s.is_leads && !is_split(&s.name))
+        })
 }
 
 /// The name of the sheet with one grade's leads (`--split`).
