@@ -46,6 +46,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Grade one company (A/B/C/D/X) from its site or from saved pages, with the evidence.
     Score(ScoreArgs),
+    /// Write or refresh the lead sheet (.xlsx or .csv) from the campaign store, keeping your
+    /// columns and rows.
+    Sheet(SheetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +148,31 @@ pub struct ResultsArgs {
     /// txt (for people), jsonl or csv (one result a line/row).
     #[arg(long, value_parser = ["txt", "jsonl", "csv"])]
     pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// The lead sheet to write or refresh, .xlsx or .csv (default: output.sheet of the plan).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also list the sites graded X (not a lead).
+    #[arg(long)]
+    pub all: bool,
+    /// Also write one list per grade: sheets "Leads A" … in the workbook, or leads.A.csv … next
+    /// to the CSV.
+    #[arg(long)]
+    pub split: bool,
+    /// Write the CSV without a byte-order mark (new CSV files get one so that Excel shows
+    /// non-Latin text; an existing file keeps its choice unless this is given).
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Keep N previous versions: leads.bak.xlsx (the last), leads.bak2.xlsx, …; 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = prospect::sheet::DEFAULT_BACKUPS)]
+    pub backups: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod net;
 pub mod plan;
 pub mod score;
 pub mod search;
+pub mod sheet;
 pub mod store;
 pub mod templates;
 

@@ -7,6 +7,7 @@ mod queries;
 mod results;
 mod run;
 mod score;
+mod sheet;
 mod status;
 
 use std::io::Write;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Results(args) => results::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Score(args) => score::run(&args),
+        Command::Sheet(args) => sheet::run(&args, cli.quiet),
     }
 }
 

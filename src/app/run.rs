@@ -20,6 +20,7 @@ use prospect::net::{FetchConfig, Fetcher};
 use prospect::plan::{Backend, Plan};
 use prospect::score::Grader;
 use prospect::search::api;
+use prospect::sheet::{self, SheetOptions};
 use prospect::store::{NewQuery, SiteStatus, StoreHandle, StoredQuery};
 use prospect::templates::expand::{self, Options};
 use prospect::templates::{Catalog, Engine};
@@ -113,7 +114,22 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
         eprintln!("some sites are left to visit: run the same command again");
     }
     let summary = summary(&plan, &store, &searched)?;
-    write_output(None, &summary)
+    write_output(None, &summary)?;
+    // The sheet is refreshed last, so that a locked sheet costs nothing of the work above.
+    if let Some(target) = &plan.output.sheet {
+        let target = target.clone();
+        let report = store
+            .call_blocking(move |s| Ok(sheet::refresh(s, &target, &SheetOptions::default())))?;
+        match report {
+            Ok(report) => super::sheet::print_report(&report, quiet),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(
+                    "the campaign's work is stored, but the lead sheet was not refreshed",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The template engine whose syntax and limits the backend's queries follow.

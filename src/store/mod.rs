@@ -429,6 +429,55 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
+
+    /// Every lead for the lead sheet, in the order they were first stored: its grade, its
+    /// columns as JSON, when its site was first seen, when it was last graded, and the
+    /// distinct queries whose results pointed at its domain (first run first).
+    pub fn sheet_leads(&self) -> Result<Vec<crate::sheet::StoredLead>> {
+        let mut queries: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.domain, q.query, min(q.id) FROM results r JOIN queries q ON q.id = r.query_id
+                 WHERE r.domain IN (SELECT domain FROM leads)
+                 GROUP BY r.domain, q.query ORDER BY r.domain, 3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (domain, query) = row.map_err(|e| self.err(e))?;
+            queries.entry(domain).or_default().push(query);
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT l.domain, coalesce(l.grade, ''), l.data, s.first_seen, l.updated_at
+                 FROM leads l LEFT JOIN sites s ON s.domain = l.domain ORDER BY l.rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(crate::sheet::StoredLead {
+                    domain: r.get(0)?,
+                    grade: r.get(1)?,
+                    data: r.get(2)?,
+                    first_seen: r.get(3)?,
+                    updated_at: r.get(4)?,
+                    queries: Vec::new(),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let mut lead = row.map_err(|e| self.err(e))?;
+            lead.queries = queries.remove(&lead.domain).unwrap_or_default();
+            out.push(lead);
+        }
+        Ok(out)
+    }
 }
 
 fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {

@@ -84,6 +84,9 @@ fn a_campaign_searches_visits_grades_and_a_rerun_asks_nothing() {
     farm.route("127.0.0.1", "/search", vec![searx_page(&farm)]);
     let dir = tempfile::tempdir().unwrap();
     let plan = plan(dir.path(), &farm, 1000, "[importers, other-languages]");
+    let mut text = std::fs::read_to_string(&plan).unwrap();
+    text.push_str("output: { sheet: leads.csv }\n");
+    std::fs::write(&plan, text).unwrap();
 
     let out = run(dir.path(), &plan, &farm, &[]);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));

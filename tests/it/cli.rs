@@ -102,6 +102,7 @@ fn readme_shows_the_current_help() {
         vec!["harvest", "--help"],
         vec!["run", "--help"],
         vec!["results", "--help"],
+        vec!["sheet", "--help"],
     ] {
         let out = prospect(&args);
         assert_eq!(out.status.code(), Some(0));

@@ -11,6 +11,7 @@ mod queries;
 mod robustness;
 mod search_api;
 mod serp;
+mod sheet;
 #[path = "../support/mod.rs"]
 mod support;
 mod util;

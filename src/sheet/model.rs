@@ -1,0 +1,719 @@
+//! The lead sheet as a grid of cells, the key that identifies a lead's row, and the merge
+//! that refreshes a sheet from the store's leads. Pure: no I/O, so it can be tested on any
+//! table.
+//!
+//! The rules of a refresh: rows are matched by [`LeadKey`]; the tool's columns
+//! ([`SHEET_COLUMNS`]) are found by header, case- and space-insensitively, and missing ones are
+//! appended at the right; in a matched row only the tool's cells change (`first_seen` keeps the
+//! earlier date); every other cell, every row and the order of rows and columns stay; leads
+//! the sheet does not have yet are appended at the bottom.
+
+use std::collections::HashMap;
+
+use crate::clock::civil;
+use crate::extract::Domain;
+use crate::score::lead::SHEET_COLUMNS;
+use crate::score::normalize::fold;
+
+/// The value of one cell, as far as the sheet's formats can say it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    #[default]
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A share (0–1) shown as a percentage.
+    Percent(f64),
+    Bool(bool),
+    /// A date (and time of day) as a spreadsheet serial number: days since 1899-12-30.
+    Date(f64),
+    /// A formula (without the leading `=`) and the value it last showed.
+    Formula {
+        formula: String,
+        cached: Box<Cell>,
+    },
+    /// An error value such as `#N/A`.
+    Error(String),
+}
+
+impl Cell {
+    /// Text for a value that may be empty.
+    pub fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
+    /// The cell as text (what a key or a date is read from); numbers in their shortest form.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Number(x) => Cow::Owned(number_text(*x)),
+            Cell::Percent(x) => Cow::Owned(percent_text(*x)),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Cell::Date(x) => Cow::Owned(date_text(*x)),
+            Cell::Formula { cached, .. } => cached.as_text(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Whether two cells show the same value: an empty text is empty, and a number is the
+    /// same as a percentage or date with the same value (a spreadsheet stores all three as
+    /// numbers).
+    pub fn same_as(&self, other: &Cell) -> bool {
+        use Cell::*;
+        match (self, other) {
+            (a, b) if a.is_empty() && b.is_empty() => true,
+            (Number(a) | Percent(a) | Date(a), Number(b) | Percent(b) | Date(b)) => {
+                (a - b).abs() < 1e-9
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// A number in its shortest form (`3`, `0.25`).
+pub fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A share as a whole percentage (`0.43` → `43%`).
+pub fn percent_text(x: f64) -> String {
+    format!("{}%", (x * 100.0).round() as i64)
+}
+
+/// Days between 1899-12-30 (day 0 of spreadsheet dates) and 1970-01-01.
+const SERIAL_OF_UNIX_EPOCH: f64 = 25_569.0;
+
+/// The serial date of a Unix time (its day, UTC).
+pub fn serial_of_unix(secs: i64) -> f64 {
+    secs.div_euclid(86_400) as f64 + SERIAL_OF_UNIX_EPOCH
+}
+
+/// `YYYY-MM-DD` of a serial date (`YYYY-MM-DD hh:mm` when it has a time of day).
+pub fn date_text(serial: f64) -> String {
+    let days = serial.floor();
+    let (y, m, d) = civil(days as i64 - SERIAL_OF_UNIX_EPOCH as i64);
+    let minutes = ((serial - days) * 1440.0).round() as i64;
+    if minutes == 0 || minutes >= 1440 {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            minutes / 60,
+            minutes % 60
+        )
+    }
+}
+
+/// The serial date of `YYYY-MM-DD` (a time after it is ignored); `None` for anything else.
+pub fn parse_date(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let date = t.get(..10)?;
+    if t.len() > 10 && !t[10..].starts_with([' ', 'T']) {
+        return None;
+    }
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1900..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // H. Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let serial = days as f64 + SERIAL_OF_UNIX_EPOCH;
+    (date_text(serial) == date).then_some(serial)
+}
+
+/// Scraped text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a
+/// carriage return first, also in their full-width forms) gets a `'` in front.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    const RISKY: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    if text.starts_with(RISKY) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A column name as it is compared: lower case, without spaces, `_` and `-`
+/// (`First Seen` = `first_seen`).
+pub fn column_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Index of a tool column in [`SHEET_COLUMNS`].
+pub const fn tool_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < SHEET_COLUMNS.len() {
+        if const_eq(SHEET_COLUMNS[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a sheet column");
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+pub const DOMAIN: usize = tool_index("domain");
+pub const COMPANY: usize = tool_index("company");
+pub const GRADE: usize = tool_index("grade");
+pub const MATCH_SHARE: usize = tool_index("match_share");
+pub const BIG: usize = tool_index("big");
+pub const WEBSITE: usize = tool_index("website");
+pub const EMAILS: usize = tool_index("emails");
+pub const PHONES: usize = tool_index("phones");
+pub const CONTACT_PAGE: usize = tool_index("contact_page");
+pub const QUERIES: usize = tool_index("queries");
+pub const FIRST_SEEN: usize = tool_index("first_seen");
+pub const LAST_SEEN: usize = tool_index("last_seen");
+
+/// Which file the cells are for: CSV holds text only, and its scraped text is neutralised;
+/// XLSX keeps numbers, dates and text cells (text cells are never formulas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Csv,
+    Xlsx,
+}
+
+/// The identity of a lead's row: its registrable domain, or for a D lead (a company seen on
+/// someone else's page) its company name and e-mail domain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LeadKey(String);
+
+impl LeadKey {
+    /// The key of a domain as a person may type it (`https://www.Example.de/shop` →
+    /// `example.de`); `None` when empty.
+    pub fn of_domain(text: &str) -> Option<LeadKey> {
+        let host = host_of(text)?;
+        Some(LeadKey(format!("d:{}", Domain::of_host_or_self(host))))
+    }
+
+    /// The key of a company listed elsewhere: its folded name and the registrable domain of
+    /// its first e-mail address; `None` without a name.
+    pub fn of_company(company: &str, emails: &str) -> Option<LeadKey> {
+        let name = fold(company);
+        if name.is_empty() {
+            return None;
+        }
+        let mail_domain = mail_domain(emails).unwrap_or_default();
+        Some(LeadKey(format!("c:{name}@{mail_domain}")))
+    }
+
+    /// The domain key of the first e-mail address's domain (`info@acme.de` → `acme.de`).
+    pub fn of_mail(emails: &str) -> Option<LeadKey> {
+        mail_domain(emails).map(|d| LeadKey(format!("d:{d}")))
+    }
+
+    /// The key of a row from its grade, domain, company and e-mail cells.
+    pub fn of_row(grade: &str, domain: &str, company: &str, emails: &str) -> Option<LeadKey> {
+        let grade = grade.trim().trim_start_matches('\'');
+        if grade.eq_ignore_ascii_case("d")
+            && let Some(key) = LeadKey::of_company(company, emails)
+        {
+            return Some(key);
+        }
+        LeadKey::of_domain(domain)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The registrable domain of the first e-mail address in a list.
+fn mail_domain(emails: &str) -> Option<String> {
+    emails
+        .split([',', ';', ' ', '\n'])
+        .find_map(|e| e.trim().rsplit_once('@').map(|(_, d)| d))
+        .and_then(host_of)
+        .map(|h| Domain::of_host_or_self(h).to_string())
+}
+
+/// The host part of a domain or URL as typed (scheme, path, port and a `'` dropped).
+fn host_of(text: &str) -> Option<&str> {
+    let t = text.trim().trim_start_matches('\'');
+    let t = t.split_once("://").map_or(t, |(_, rest)| rest);
+    let t = t.split(['/', '?', '#']).next().unwrap_or("");
+    let t = t.rsplit_once('@').map_or(t, |(_, host)| host);
+    let t = match t.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => t,
+    };
+    let t = t.trim().trim_end_matches('.');
+    (!t.is_empty()).then_some(t)
+}
+
+/// A lead as the campaign store keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredLead {
+    pub domain: String,
+    pub grade: String,
+    /// The sheet's columns as one JSON object (`score::lead::to_json`).
+    pub data: String,
+    /// When the site was first added to the store (Unix seconds).
+    pub first_seen: Option<i64>,
+    /// When the lead was last graded (Unix seconds).
+    pub updated_at: i64,
+    /// The distinct queries whose results pointed at the domain, first run first.
+    pub queries: Vec<String>,
+}
+
+/// At most this many queries are listed in a lead's `queries` cell …
+pub const MAX_QUERIES: usize = 10;
+/// … and at most this many characters of them.
+pub const MAX_QUERIES_CHARS: usize = 1_000;
+/// Longer scraped text is cut (Excel's limit for a cell is 32,767 characters).
+pub const MAX_CELL_CHARS: usize = 32_000;
+
+/// A lead with the values of the tool's columns, ready for a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetLead {
+    pub key: LeadKey,
+    /// The key of the domain the store keeps the lead under (for a D lead, the page that
+    /// listed the company).
+    pub site: LeadKey,
+    /// A, B, C, D or X.
+    pub grade: String,
+    /// One value per [`SHEET_COLUMNS`] entry: text, `match_share` as a percentage, the two
+    /// dates as dates.
+    pub values: Vec<Cell>,
+}
+
+impl SheetLead {
+    pub fn from_stored(s: &StoredLead) -> SheetLead {
+        let data: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&s.data).unwrap_or_default();
+        let grade = if s.grade.trim().is_empty() {
+            data.get("grade")
+                .and_then(|g| g.as_str())
+                .unwrap_or("")
+                .to_string()
+        } else {
+            s.grade.trim().to_ascii_uppercase()
+        };
+        let mut values: Vec<Cell> = SHEET_COLUMNS
+            .iter()
+            .map(|c| match data.get(*c) {
+                Some(serde_json::Value::String(t)) => Cell::text(cut(t, MAX_CELL_CHARS)),
+                Some(serde_json::Value::Number(n)) => Cell::Number(n.as_f64().unwrap_or_default()),
+                Some(serde_json::Value::Bool(b)) => Cell::Bool(*b),
+                _ => Cell::Empty,
+            })
+            .collect();
+        values[DOMAIN] = Cell::text(s.domain.clone());
+        values[GRADE] = Cell::text(grade.clone());
+        values[MATCH_SHARE] = match values[MATCH_SHARE] {
+            Cell::Number(x) => Cell::Percent(x),
+            _ => Cell::Empty,
+        };
+        values[BIG] = match values[BIG] {
+            Cell::Bool(true) => Cell::text("yes"),
+            _ => Cell::Empty,
+        };
+        values[QUERIES] = Cell::text(query_list(&s.queries));
+        values[FIRST_SEEN] = Cell::Date(serial_of_unix(s.first_seen.unwrap_or(s.updated_at)));
+        values[LAST_SEEN] = Cell::Date(serial_of_unix(s.updated_at));
+        let key = if grade == "D" {
+            LeadKey::of_company(&values[COMPANY].as_text(), &values[EMAILS].as_text())
+        } else {
+            None
+        }
+        .or_else(|| LeadKey::of_domain(&s.domain))
+        .unwrap_or_else(|| LeadKey(format!("d:{}", s.domain)));
+        let site = LeadKey::of_domain(&s.domain).unwrap_or_else(|| key.clone());
+        SheetLead {
+            key,
+            site,
+            grade,
+            values,
+        }
+    }
+
+    /// The value of tool column `i` as it goes into a sheet of this flavor.
+    pub fn cell(&self, i: usize, flavor: Flavor) -> Cell {
+        let v = &self.values[i];
+        match flavor {
+            Flavor::Xlsx => v.clone(),
+            Flavor::Csv => match v {
+                Cell::Text(t) => Cell::Text(neutralise(t).into_owned()),
+                Cell::Empty => Cell::Empty,
+                other => Cell::text(other.as_text()),
+            },
+        }
+    }
+
+    fn first_seen(&self) -> Option<f64> {
+        match self.values[FIRST_SEEN] {
+            Cell::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// The queries as one cell: `; `-separated, at most [`MAX_QUERIES`] and
+/// [`MAX_QUERIES_CHARS`], then `(+N more)`.
+pub fn query_list(queries: &[String]) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for q in queries {
+        let q = q.trim();
+        if shown == MAX_QUERIES || out.chars().count() + q.chars().count() + 2 > MAX_QUERIES_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(q);
+        shown += 1;
+    }
+    if shown < queries.len() {
+        if out.is_empty() {
+            out.push_str(&cut(queries[0].trim(), MAX_QUERIES_CHARS));
+            shown = 1;
+        }
+        if shown < queries.len() {
+            out.push_str(&format!(" (+{} more)", queries.len() - shown));
+        }
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters (with `…` at the end when cut).
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((i, _)) if text.chars().count() > max => format!("{}…", &text[..i]),
+        _ => text.to_string(),
+    }
+}
+
+/// The store's leads for a sheet: one per key (the most recently graded, with the earliest
+/// first_seen of its duplicates), in the store's order. A D lead (a company seen on someone
+/// else's page) whose e-mail domain has been graded A, B or C on its own site is left out:
+/// that company's row is its own site's.
+pub fn sheet_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
+    let mut leads = unique_leads(stored);
+    let graded: std::collections::HashSet<LeadKey> = leads
+        .iter()
+        .filter(|l| is_graded_site(l))
+        .map(|l| l.key.clone())
+        .collect();
+    leads.retain(|l| {
+        l.grade != "D"
+            || !LeadKey::of_mail(&l.values[EMAILS].as_text()).is_some_and(|m| graded.contains(&m))
+    });
+    leads
+}
+
+/// A lead graded from the company's own site (A, B or C).
+fn is_graded_site(l: &SheetLead) -> bool {
+    matches!(l.grade.as_str(), "A" | "B" | "C")
+}
+
+fn unique_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
+    let mut out: Vec<SheetLead> = Vec::with_capacity(stored.len());
+    let mut index: HashMap<LeadKey, usize> = HashMap::with_capacity(stored.len());
+    for s in stored {
+        let lead = SheetLead::from_stored(s);
+        match index.get(&lead.key) {
+            None => {
+                index.insert(lead.key.clone(), out.len());
+                out.push(lead);
+            }
+            Some(&i) => {
+                let first = min_date(out[i].first_seen(), lead.first_seen());
+                let newer = match (&out[i].values[LAST_SEEN], &lead.values[LAST_SEEN]) {
+                    (Cell::Date(a), Cell::Date(b)) => b >= a,
+                    _ => true,
+                };
+                if newer {
+                    out[i] = lead;
+                }
+                if let Some(d) = first {
+                    out[i].values[FIRST_SEEN] = Cell::Date(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn min_date(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A sheet: every row from the top, the header row among them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub rows: Vec<Vec<Cell>>,
+    /// Index of the header row in `rows`; data rows follow it.
+    pub header: usize,
+}
+
+/// How many rows at the top may come before the header (a title, a note).
+pub const HEADER_SEARCH_ROWS: usize = 10;
+
+impl Table {
+    /// A new sheet: the tool's columns and no rows.
+    pub fn new_sheet() -> Table {
+        Table {
+            rows: vec![SHEET_COLUMNS.iter().map(|c| Cell::text(*c)).collect()],
+            header: 0,
+        }
+    }
+
+    /// The header row: the first of the top rows that has a `domain` column.
+    pub fn find_header(rows: &[Vec<Cell>]) -> Option<usize> {
+        let want = column_key(SHEET_COLUMNS[DOMAIN]);
+        rows.iter()
+            .take(HEADER_SEARCH_ROWS)
+            .position(|r| r.iter().any(|c| column_key(&c.as_text()) == want))
+    }
+
+    /// The number of columns in use (the longest row without its empty tail).
+    pub fn width(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Where each tool column is, by header (the first match wins); `None` when missing.
+    pub fn tool_columns(&self) -> [Option<usize>; SHEET_COLUMNS.len()] {
+        let mut found = [None; SHEET_COLUMNS.len()];
+        let Some(header) = self.rows.get(self.header) else {
+            return found;
+        };
+        let wanted: Vec<String> = SHEET_COLUMNS.iter().map(|c| column_key(c)).collect();
+        for (col, cell) in header.iter().enumerate() {
+            let key = column_key(&cell.as_text());
+            if let Some(i) = wanted.iter().position(|w| *w == key)
+                && found[i].is_none()
+            {
+                found[i] = Some(col);
+            }
+        }
+        found
+    }
+}
+
+/// What a refresh did to one sheet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Rows appended for leads the sheet did not have.
+    pub added: usize,
+    /// Rows whose tool cells changed.
+    pub updated: usize,
+    /// Rows of leads whose tool cells were already current.
+    pub unchanged: usize,
+    /// Rows of companies the store no longer has (kept as they are).
+    pub not_found: usize,
+    /// Tool columns appended at the right.
+    pub columns_added: Vec<String>,
+}
+
+impl MergeStats {
+    /// Whether the sheet is the same as before.
+    pub fn is_unchanged(&self) -> bool {
+        self.added == 0 && self.updated == 0 && self.columns_added.is_empty()
+    }
+}
+
+/// Refreshes `table` from `leads`: matched rows get the tool's values, leads that `include`
+/// accepts and the sheet lacks are appended (A before B …, store order within a grade).
+pub fn merge(
+    table: &mut Table,
+    leads: &[SheetLead],
+    flavor: Flavor,
+    include: impl Fn(&SheetLead) -> bool,
+) -> MergeStats {
+    let mut stats = MergeStats::default();
+    if table.rows.len() <= table.header {
+        table.rows.resize_with(table.header + 1, Vec::new);
+    }
+    // Tool columns, missing ones appended after every used column.
+    let mut cols = table.tool_columns();
+    let mut next = table.width();
+    for (i, col) in cols.iter_mut().enumerate() {
+        if col.is_none() {
+            let header = &mut table.rows[table.header];
+            if header.len() <= next {
+                header.resize(next + 1, Cell::Empty);
+            }
+            header[next] = Cell::text(SHEET_COLUMNS[i]);
+            stats.columns_added.push(SHEET_COLUMNS[i].to_string());
+            *col = Some(next);
+            next += 1;
+        }
+    }
+    let cols: Vec<usize> = cols.iter().map(|c| c.unwrap_or_default()).collect();
+
+    let index: HashMap<&LeadKey, usize> =
+        leads.iter().enumerate().map(|(i, l)| (&l.key, i)).collect();
+    let by_site: HashMap<&LeadKey, usize> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (&l.site, i))
+        .collect();
+    let mut present = vec![false; leads.len()];
+    for row in table.rows.iter_mut().skip(table.header + 1) {
+        let at = |i: usize| row.get(cols[i]).map(|c| c.as_text()).unwrap_or_default();
+        let (grade, domain, emails) = (at(GRADE), at(DOMAIN), at(EMAILS));
+        let Some(key) = LeadKey::of_row(&grade, &domain, &at(COMPANY), &emails) else {
+            continue;
+        };
+        let Some(i) = find_lead(&key, &grade, &domain, &emails, leads, &index, &by_site) else {
+            stats.not_found += 1;
+            continue;
+        };
+        present[i] = true;
+        if update_row(row, &cols, &leads[i], flavor) {
+            stats.updated += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+
+    let mut new: Vec<usize> = (0..leads.len())
+        .filter(|&i| !present[i] && include(&leads[i]))
+        .collect();
+    new.sort_by_key(|&i| (grade_rank(&leads[i].grade), i));
+    let width = table.width().max(cols.iter().max().map_or(0, |m| m + 1));
+    for i in new {
+        let mut row = vec![Cell::Empty; width];
+        for (t, &col) in cols.iter().enumerate() {
+            row[col] = leads[i].cell(t, flavor);
+        }
+        table.rows.push(row);
+        stats.added += 1;
+    }
+    stats
+}
+
+/// The lead of a row: the one with the row's key; else, when the grade moved between D and
+/// the others, the lead kept under the row's domain; else, for a D row, its company's own
+/// site graded A, B or C (found by the e-mail domain).
+fn find_lead(
+    key: &LeadKey,
+    grade: &str,
+    domain: &str,
+    emails: &str,
+    leads: &[SheetLead],
+    index: &HashMap<&LeadKey, usize>,
+    by_site: &HashMap<&LeadKey, usize>,
+) -> Option<usize> {
+    if let Some(&i) = index.get(key) {
+        return Some(i);
+    }
+    let row_is_d = grade
+        .trim()
+        .trim_start_matches('\'')
+        .eq_ignore_ascii_case("d");
+    if let Some(&i) = LeadKey::of_domain(domain)
+        .as_ref()
+        .and_then(|d| by_site.get(d))
+        && !(row_is_d && leads[i].grade == "D")
+    {
+        return Some(i);
+    }
+    if row_is_d
+        && let Some(&i) = LeadKey::of_mail(emails).as_ref().and_then(|m| index.get(m))
+        && is_graded_site(&leads[i])
+    {
+        return Some(i);
+    }
+    None
+}
+
+/// Writes the lead's values into a row's tool cells; whether anything changed.
+fn update_row(row: &mut Vec<Cell>, cols: &[usize], lead: &SheetLead, flavor: Flavor) -> bool {
+    let mut changed = false;
+    for (t, &col) in cols.iter().enumerate() {
+        let mut value = lead.cell(t, flavor);
+        if t == FIRST_SEEN {
+            let had = row.get(col).and_then(|c| match c {
+                Cell::Date(d) | Cell::Number(d) => Some(*d),
+                Cell::Text(s) => parse_date(s),
+                _ => None,
+            });
+            if let (Some(had), Some(ours)) = (had, lead.first_seen())
+                && had < ours
+            {
+                value = match flavor {
+                    Flavor::Xlsx => Cell::Date(had),
+                    Flavor::Csv => Cell::Text(date_text(had)),
+                };
+            }
+        }
+        if row.get(col).is_some_and(|c| c.same_as(&value)) {
+            continue;
+        }
+        if value.is_empty() && row.get(col).is_none_or(Cell::is_empty) {
+            continue;
+        }
+        if row.len() <= col {
+            row.resize(col + 1, Cell::Empty);
+        }
+        row[col] = value;
+        changed = true;
+    }
+    changed
+}
+
+/// A, B, C, D, X, then anything else.
+pub fn grade_rank(grade: &str) -> usize {
+    ["A", "B", "C", "D", "X"]
+        .iter()
+        .position(|g| grade.eq_ignore_ascii_case(g))
+        .unwrap_or(5)
+}
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+pub(crate) mod tests;
