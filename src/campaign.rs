@@ -72,7 +72,13 @@ pub enum Halt {
     Paused { until: i64, why: String },
     /// Stopped by the user.
     Interrupted,
+    /// The backend failed [`FAILURES_IN_A_ROW`] queries in a row (down, unreachable).
+    Failing { why: String },
 }
+
+/// Queries failing one after another that stop the search stage: the backend is down or
+/// unreachable, and asking the rest would only spend their retries.
+pub const FAILURES_IN_A_ROW: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
@@ -197,6 +203,7 @@ pub async fn search<B: Backend>(
     }
     let per_day = opts.per_day;
     let (mut left, mut next_free) = store.call(move |s| quota(s, per_day, now)).await?;
+    let mut failures_in_a_row = 0;
 
     for query in open {
         if stop.is_stopped() {
@@ -226,6 +233,7 @@ pub async fn search<B: Backend>(
                     }
                     match backend.search(&query, page_no).await {
                         Ok(answer) => {
+                            failures_in_a_row = 0;
                             left -= 1;
                             if left == 0 {
                                 let (_, free) = store.call(move |s| quota(s, per_day, now)).await?;
@@ -252,6 +260,10 @@ pub async fn search<B: Backend>(
                             report.failed += 1;
                             report.last_failure = Some(why.clone());
                             status = QueryStatus::Pending;
+                            failures_in_a_row += 1;
+                            if failures_in_a_row >= FAILURES_IN_A_ROW {
+                                report.halt = Some(Halt::Failing { why: why.clone() });
+                            }
                             note = Some(why);
                             break;
                         }
@@ -547,5 +559,20 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((r.failed, r.queries_left), (2, 2));
+        assert_eq!(r.halt, None);
+    }
+
+    #[tokio::test]
+    async fn a_backend_that_keeps_failing_stops_the_search_stage() {
+        let (_dir, store) = setup(10);
+        let stop = Stop::default();
+        let mut down = Fake::new();
+        down.fail = Some(Failure::Query("cannot reach searxng".into()));
+        let r = search(&down, &store, &opts(100, 1), &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!(down.calls().len(), FAILURES_IN_A_ROW);
+        assert!(matches!(r.halt, Some(Halt::Failing { .. })), "{r:?}");
+        assert_eq!(r.queries_left, 10);
     }
 }

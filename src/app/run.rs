@@ -115,6 +115,9 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
     }
     let summary = summary(&plan, &store, &searched)?;
     write_output(None, &summary)?;
+    // The backend failed and nothing was searched: the user must look (exit code 1).
+    let failing = matches!(searched.halt, Some(Halt::Failing { .. }))
+        || (searched.failed > 0 && searched.queries_done == 0);
     // The sheet is refreshed last, so that a locked sheet costs nothing of the work above.
     if let Some(target) = &plan.output.sheet {
         let target = target.clone();
@@ -128,6 +131,11 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
                 ));
             }
         }
+    }
+    if failing {
+        return Err(anyhow::anyhow!(
+            "the search backend is failing; what it found so far is stored and graded"
+        ));
     }
     Ok(())
 }
@@ -221,6 +229,14 @@ fn summary(plan: &Plan, store: &StoreHandle, r: &SearchReport) -> Result<String>
                 out,
                 "The search backend asked to wait ({why}). The campaign continues after {}: run the same command again then.",
                 clock::format_utc(*until)
+            );
+        }
+        Some(Halt::Failing { why }) => {
+            let _ = writeln!(
+                out,
+                "The search backend failed {} queries in a row (last: {why}). Check it (is it \
+                 running? is search.url right?), then run the same command again.",
+                campaign::FAILURES_IN_A_ROW
             );
         }
         Some(Halt::Interrupted) => {

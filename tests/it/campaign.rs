@@ -217,6 +217,31 @@ fn backend_setup_problems_are_named() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("formats"), "{}", stderr(&out));
 
+    // A backend that is not running: three failures in a row end the search, exit code 1.
+    let down = dir.path().join("down.yaml");
+    std::fs::write(
+        &down,
+        format!(
+            "campaign: down\nproducts:\n  - name: LED bulb\n    synonyms: [LED lamp, LED globe]\n\
+             countries: [DE]\nmethods: [importers]\n\
+             search: {{ backend: searxng, url: \"http://127.0.0.1:{}\", interval: 10ms }}\n",
+            crate::support::farm::closed_port()
+        ),
+    )
+    .unwrap();
+    let out = prospect_env(dir.path(), &["run", down.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("failed 3 queries in a row"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("cannot reach searxng"),
+        "{}",
+        stdout(&out)
+    );
+
     let brave = dir.path().join("brave.yaml");
     std::fs::write(
         &brave,
