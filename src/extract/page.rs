@@ -140,7 +140,9 @@ fn clean(s: &str) -> String {
 /// The text of an element, without hidden parts; at most a little more than an item's worth
 /// (a long text is not an item anyway), so a huge element costs nothing.
 fn element_text(el: ElementRef) -> String {
+    // Words joined by single spaces as they come (text nodes and elements separate words).
     let mut out = String::new();
+    let mut gap = false;
     let mut stack: Vec<_> = el.children().collect();
     stack.reverse();
     while let Some(node) = stack.pop() {
@@ -149,19 +151,26 @@ fn element_text(el: ElementRef) -> String {
         }
         match node.value() {
             Node::Text(t) => {
-                out.push_str(t);
-                out.push(' ');
+                let starts_word = t.starts_with(|c: char| !c.is_whitespace());
+                for (i, word) in t.split_whitespace().enumerate() {
+                    if !out.is_empty() && (gap || i > 0 || !starts_word) {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                    gap = false;
+                }
+                gap = true;
                 continue;
             }
             Node::Element(e) if is_hidden(e.name()) => continue,
-            Node::Element(_) => out.push(' '),
+            Node::Element(_) => gap = true,
             _ => continue,
         }
         let len = stack.len();
         stack.extend(node.children());
         stack[len..].reverse();
     }
-    clean(&out)
+    out
 }
 
 /// Deepest element nesting read; deeper markup (hostile or broken) is cut off there, since
@@ -170,10 +179,33 @@ pub const MAX_DEPTH: usize = 256;
 
 /// `html` cut where its tag nesting passes [`MAX_DEPTH`] (a cheap scan, not a parse).
 pub fn limit_depth(html: &str) -> &str {
-    const VOID: [&str; 14] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr",
-    ];
+    /// Elements without an end tag (compared in lower case).
+    fn void(name: &[u8]) -> bool {
+        let mut buf = [0u8; 6];
+        if name.len() > buf.len() {
+            return false;
+        }
+        for (b, n) in buf.iter_mut().zip(name) {
+            *b = n.to_ascii_lowercase();
+        }
+        matches!(
+            &buf[..name.len()],
+            b"area"
+                | b"base"
+                | b"br"
+                | b"col"
+                | b"embed"
+                | b"hr"
+                | b"img"
+                | b"input"
+                | b"link"
+                | b"meta"
+                | b"param"
+                | b"source"
+                | b"track"
+                | b"wbr"
+        )
+    }
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -187,15 +219,12 @@ pub fn limit_depth(html: &str) -> &str {
                 .iter()
                 .position(|b| !b.is_ascii_alphanumeric())
                 .unwrap_or(rest.len());
-            let name = std::str::from_utf8(&rest[..name_end])
-                .unwrap_or("")
-                .to_ascii_lowercase();
             let self_closing = rest
                 .iter()
                 .take(512)
                 .position(|&b| b == b'>')
                 .is_some_and(|p| p > 0 && rest[p - 1] == b'/');
-            if !VOID.contains(&name.as_str()) && !self_closing {
+            if !void(&rest[..name_end]) && !self_closing {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return &html[..at];
