@@ -60,6 +60,14 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
             "{total} queries in the plan ({added} new, {open} not searched yet); store: {}",
             path.display()
         );
+        let days = open.div_ceil(plan.search.per_day.max(1) as usize);
+        if days > 3 {
+            eprintln!(
+                "at {} queries a day (search.per_day) they take about {days} days, the most \
+                 productive methods first; `methods:` in the plan narrows them",
+                plan.search.per_day
+            );
+        }
     }
 
     let runtime = runtime()?;
@@ -157,8 +165,11 @@ fn plan_queries(plan: &Plan, catalog: &Catalog) -> Vec<NewQuery> {
         max: None,
         year: expand::current_year(),
     };
-    expand::expand(plan, catalog, &opts)
-        .queries
+    let mut queries = expand::expand(plan, catalog, &opts).queries;
+    // Searched in this order over the days the quota allows: the most productive methods
+    // first (each method's queries stay in their order, by country).
+    queries.sort_by_key(|q| catalog.get(&q.method).map_or(u32::MAX, |t| t.rank));
+    queries
         .into_iter()
         .map(|q| NewQuery {
             method: q.method.to_string(),
