@@ -402,3 +402,71 @@ fn results_prints_saved_pages_and_api_answers() {
         stderr(&out)
     );
 }
+
+/// Ctrl-C during the searches stops the run cleanly; the next run searches only what is
+/// left, and no query is ever asked twice.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_searches_and_the_next_run_goes_on() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let farm = Farm::start(Some(&fixture("sites")));
+    farm.route("127.0.0.1", "/search", vec![searx_page(&farm)]);
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = plan(dir.path(), &farm, 1000, "[importers, other-languages]");
+    let slow = std::fs::read_to_string(&plan_path)
+        .unwrap()
+        .replace("interval: 10ms", "interval: 300ms");
+    std::fs::write(&plan_path, slow).unwrap();
+    let store = dir.path().join("store.sqlite");
+    let mut args = vec![
+        "run".to_string(),
+        plan_path.to_str().unwrap().to_string(),
+        "--store".into(),
+        store.to_str().unwrap().to_string(),
+    ];
+    args.extend(farm.resolve_args(&FOUND));
+
+    let child = Command::new(env!("CARGO_BIN_EXE_prospect"))
+        .args(&args)
+        .current_dir(dir.path())
+        .env_remove("PROSPECT_NOW")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while searches(&farm) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Stopped; run the same command again"),
+        "{text}"
+    );
+    let first = searches(&farm);
+    assert!(first < 258, "stopped early: {first}");
+
+    // The rest, at full speed.
+    let fast = std::fs::read_to_string(&plan_path)
+        .unwrap()
+        .replace("interval: 300ms", "interval: 10ms");
+    std::fs::write(&plan_path, fast).unwrap();
+    let out = run(dir.path(), &plan_path, &farm, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Every query of the plan is searched"));
+    let asked: Vec<String> = farm
+        .hits_for("127.0.0.1")
+        .into_iter()
+        .map(|h| h.path)
+        .filter(|p| p.starts_with("/search?"))
+        .collect();
+    let unique: std::collections::HashSet<&String> = asked.iter().collect();
+    assert_eq!(unique.len(), asked.len(), "a query was asked twice");
+    assert_eq!(asked.len(), 258);
+}
