@@ -88,6 +88,9 @@ pub struct SearchOptions {
     pub pages: u32,
     /// Registrable domains (or hosts) that are never candidates.
     pub excluded: HashSet<String>,
+    /// Only these queries (text, country, language): the plan's current ones, so that a
+    /// narrowed plan leaves the store's older queries alone. None: every open query.
+    pub only: Option<HashSet<(String, String, String)>>,
 }
 
 /// What the search stage did.
@@ -192,7 +195,10 @@ pub async fn search<B: Backend>(
         .call(move |s| s.state(&pause_key(name)))
         .await?
         .and_then(|v| v.parse().ok());
-    let open = store.call(move |s| s.open_queries(name)).await?;
+    let mut open = store.call(move |s| s.open_queries(name)).await?;
+    if let Some(only) = &opts.only {
+        open.retain(|q| only.contains(&(q.text.clone(), q.country.clone(), q.language.clone())));
+    }
     report.queries_left = open.len();
     if let Some(until) = paused.filter(|&t| t > now) {
         report.halt = Some(Halt::Paused {
@@ -481,6 +487,7 @@ mod tests {
             per_day,
             pages,
             excluded: HashSet::new(),
+            only: None,
         }
     }
 
@@ -560,6 +567,24 @@ mod tests {
             .unwrap();
         assert_eq!((r.failed, r.queries_left), (2, 2));
         assert_eq!(r.halt, None);
+    }
+
+    #[tokio::test]
+    async fn only_the_plans_current_queries_are_searched() {
+        let (_dir, store) = setup(4);
+        let stop = Stop::default();
+        let fake = Fake::new();
+        let mut o = opts(100, 1);
+        o.only = Some(
+            ["q1", "q3"]
+                .map(|t| (t.to_string(), "DE".to_string(), "de".to_string()))
+                .into(),
+        );
+        let r = search(&fake, &store, &o, &crate::harvest::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!((r.queries_done, r.queries_left), (2, 0));
+        assert_eq!(fake.calls(), [("q1".to_string(), 1), ("q3".to_string(), 1)]);
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 //! plan's backend within its daily quota, visit and grade the new sites, refresh the sheet,
 //! and say what worked.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -53,8 +54,16 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
     let store = StoreHandle::open(&path)?;
     let name = campaign::Backend::name(&backend);
     let total = queries.len();
+    let only: HashSet<(String, String, String)> = queries
+        .iter()
+        .map(|q| (q.text.clone(), q.country.clone(), q.language.clone()))
+        .collect();
     let added = store.call_blocking(move |s| s.add_queries(name, &queries))?;
-    let open = store.call_blocking(move |s| s.open_queries(name))?.len();
+    let open = store
+        .call_blocking(move |s| s.open_queries(name))?
+        .iter()
+        .filter(|q| only.contains(&(q.text.clone(), q.country.clone(), q.language.clone())))
+        .count();
     if !quiet {
         eprintln!(
             "{total} queries in the plan ({added} new, {open} not searched yet); store: {}",
@@ -76,6 +85,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
         per_day: plan.search.per_day,
         pages: plan.search.pages,
         excluded: excluded_domains(&plan),
+        only: Some(only),
     };
     let searched = runtime.block_on(async {
         watch_ctrl_c(stop.clone(), quiet);
