@@ -173,6 +173,21 @@ fn element_text(el: ElementRef) -> String {
     out
 }
 
+/// The letters of an element's visible text (what [`element_text`] would hold), counted
+/// without building it.
+fn letters_in(el: ElementRef) -> usize {
+    let mut letters = 0;
+    let mut stack: Vec<_> = el.children().collect();
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => letters += t.chars().filter(|c| c.is_alphabetic()).count(),
+            Node::Element(e) if !is_hidden(e.name()) => stack.extend(node.children()),
+            _ => {}
+        }
+    }
+    letters
+}
+
 /// Deepest element nesting read; deeper markup (hostile or broken) is cut off there, since
 /// HTML parsing slows down with the square of the depth.
 pub const MAX_DEPTH: usize = 256;
@@ -430,11 +445,11 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             .children()
                             .filter_map(ElementRef::wrap)
                             .filter(|c| c.value().name() == "td")
-                            .map(element_text)
-                            .max_by_key(|t| t.chars().filter(|c| c.is_alphabetic()).count());
-                        if let Some(best) = best.filter(|t| {
-                            usable_item(t) && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                        }) {
+                            .map(|c| (letters_in(c), c))
+                            .max_by_key(|(letters, _)| *letters)
+                            .filter(|(letters, _)| *letters >= 3)
+                            .map(|(_, cell)| element_text(cell));
+                        if let Some(best) = best.filter(|t| usable_item(t)) {
                             row_items.push(best);
                             ctx.in_item = true;
                         }
