@@ -10,7 +10,7 @@ use url::Url;
 use super::facts;
 use super::matcher::{Matcher, TermKind};
 use super::normalize::fold;
-use super::words::{BIG, LISTING, NOT_A_COMPANY, SINCE, WordList};
+use super::words::{BIG, LISTING_AND_NOT_A_COMPANY, NOT_A_COMPANY, SINCE, WordList};
 use crate::extract::contacts::{self, Contacts};
 use crate::extract::links::PageKind;
 use crate::extract::page::{self, PageText};
@@ -182,8 +182,16 @@ pub fn grade_site(
             t.main_text
         );
         all_text.push_str(&block);
-        all_text.push_str(&t.alts.join("\n"));
-        all_text.push('\n');
+        // Image alt texts, each once, and not those that repeat an item's name (a product
+        // card's photo): the text is read for what it mentions, not how often.
+        let known: HashSet<&str> = t.items.iter().map(String::as_str).collect();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for alt in &t.alts {
+            if !known.contains(alt.as_str()) && seen.insert(alt.as_str()) {
+                all_text.push_str(alt);
+                all_text.push('\n');
+            }
+        }
         if matches!(p.kind, PageKind::Home | PageKind::About | PageKind::Legal) {
             about.push_str(&block);
         }
@@ -282,8 +290,8 @@ pub fn grade_site(
             .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
     let folded_all = format!(" {} ", fold(&format!("{head_title}\n{all_text}")));
     let says = |words: &WordList| words.found_in(&folded_all);
-    let listing = says(&LISTING) > 0;
-    let not_company = says(&NOT_A_COMPANY) > 0;
+    let counts = LISTING_AND_NOT_A_COMPANY.found_in(&folded_all);
+    let (listing, not_company) = (counts[0] > 0, counts[1] > 0);
     // A site whose own titles and addresses call it a blog, news or classifieds, and that has
     // no catalogue page, is not a company catalogue, however many products a post names.
     let titles: String = analysed

@@ -55,6 +55,51 @@ impl WordList {
     }
 }
 
+/// Several word lists matched in one pass over folded text.
+pub(crate) struct WordLists {
+    automaton: aho_corasick::AhoCorasick,
+    /// The list of each pattern.
+    list_of: Vec<usize>,
+    lists: usize,
+}
+
+impl WordLists {
+    pub fn new(lists: &[&[String]]) -> WordLists {
+        let mut patterns = Vec::new();
+        let mut list_of = Vec::new();
+        for (i, words) in lists.iter().enumerate() {
+            let mut folded: Vec<String> = words
+                .iter()
+                .map(|w| fold(w))
+                .filter(|w| !w.is_empty())
+                .map(|w| format!(" {w} "))
+                .collect();
+            folded.sort();
+            folded.dedup();
+            list_of.extend(std::iter::repeat_n(i, folded.len()));
+            patterns.extend(folded);
+        }
+        WordLists {
+            automaton: aho_corasick::AhoCorasick::new(patterns).expect("small word lists build"),
+            list_of,
+            lists: lists.len(),
+        }
+    }
+
+    /// How many of each list's words occur in ` folded text ` (a space at both ends), in
+    /// list order.
+    pub fn found_in(&self, folded: &str) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        let mut counts = vec![0; self.lists];
+        for m in self.automaton.find_overlapping_iter(folded) {
+            if seen.insert(m.pattern()) {
+                counts[self.list_of[m.pattern().as_usize()]] += 1;
+            }
+        }
+        counts
+    }
+}
+
 /// One folded word or phrase per entry.
 fn folded_set(words: &[String]) -> HashSet<String> {
     words
@@ -64,12 +109,15 @@ fn folded_set(words: &[String]) -> HashSet<String> {
         .collect()
 }
 
-/// A page about one company on someone else's site.
-pub(crate) static LISTING: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(&GradingWords::builtin().listing));
 /// News, blogs, second-hand listings.
 pub(crate) static NOT_A_COMPANY: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(&GradingWords::builtin().not_a_company));
+/// Words of a page about one company on someone else's site (a directory, a B2B platform),
+/// and [`NOT_A_COMPANY`]'s, in one pass over a site's whole text.
+pub(crate) static LISTING_AND_NOT_A_COMPANY: LazyLock<WordLists> = LazyLock::new(|| {
+    let words = GradingWords::builtin();
+    WordLists::new(&[&words.listing, &words.not_a_company])
+});
 /// Signs of a large company.
 pub(crate) static BIG: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(&GradingWords::builtin().big));
@@ -105,5 +153,11 @@ mod tests {
         assert!(LEGAL_FORMS.contains("s a r l") && LEGAL_FORMS.contains("gmbh co kg"));
         assert!(SINCE.contains("gegrundet"));
         assert!(BIG.found_in(" 12 filialen ") > 0);
+        let both = WordLists::new(&[
+            &["blog".into(), "news".into()],
+            &["news".into(), "lager".into()],
+        ]);
+        assert_eq!(both.found_in(" daily news from the lager blog "), [2, 2]);
+        assert_eq!(both.found_in(" nothing "), [0, 0]);
     }
 }
