@@ -19,6 +19,8 @@ use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
 
+use super::tag;
+
 /// A phone number of a company.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone {
@@ -136,66 +138,6 @@ fn text_phone(e164: String) -> Phone {
     }
 }
 
-/// Elements whose content is not visible text.
-fn is_hidden(name: &str) -> bool {
-    matches!(
-        name,
-        "script" | "style" | "noscript" | "template" | "iframe" | "object" | "svg" | "canvas"
-    )
-}
-
-/// Elements that start a new line of text (so that `<td>info@firma.de</td><td>Tel</td>` does
-/// not read as `info@firma.deTel`).
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "body"
-            | "caption"
-            | "dd"
-            | "details"
-            | "dialog"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "html"
-            | "legend"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "option"
-            | "p"
-            | "pre"
-            | "section"
-            | "summary"
-            | "table"
-            | "tbody"
-            | "td"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "title"
-            | "tr"
-            | "ul"
-    )
-}
-
 /// Attributes whose values are searched for email addresses (besides `data-*`).
 const EMAIL_ATTRIBUTES: &[&str] = &["content", "title", "aria-label", "alt"];
 
@@ -255,14 +197,15 @@ impl<'a> Walk<'a> {
                         }
                         continue;
                     }
-                    if is_hidden(name) {
+                    let tags = tag::kinds(name);
+                    if tags & tag::HIDDEN_FOR_CONTACTS != 0 {
                         continue;
                     }
-                    if name == "br" || name == "hr" {
+                    if tags & tag::BREAK != 0 {
                         self.line_break();
                         continue;
                     }
-                    if is_block(name) {
+                    if tags & tag::CONTACT_BLOCK != 0 {
                         self.line_break();
                         stack.push(Step::LeaveBlock);
                     }

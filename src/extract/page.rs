@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use scraper::{ElementRef, Node};
 
+use super::tag;
+
 /// Longest text taken as one catalogue item; longer is a paragraph, not a product name.
 pub const MAX_ITEM_CHARS: usize = 160;
 
@@ -34,31 +36,7 @@ pub struct PageText {
 
 /// Elements whose content is never shown as text.
 fn is_hidden(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "iframe"
-            | "object"
-            | "select"
-            | "option"
-    )
-}
-
-/// The class, id, role and aria-label of an element, lower case, space-separated (empty
-/// for most elements). One pass over the attributes: `Element::attr` interns its argument.
-fn class_and_id(el: &scraper::node::Element) -> String {
-    let mut s = String::new();
-    for (name, value) in el.attrs() {
-        if matches!(name, "class" | "id" | "role" | "aria-label") {
-            s.push(' ');
-            s.extend(value.chars().map(|c| c.to_ascii_lowercase()));
-        }
-    }
-    s
+    tag::kinds(name) & tag::HIDDEN != 0
 }
 
 /// What an element's class and id say it is (bits).
@@ -104,26 +82,33 @@ const MARK_WORDS: &[(&str, u8)] = &[
     ("tile", CARD),
 ];
 
-/// The kinds (bits) the marks of an element name, in one pass.
-fn mark_kinds(marks: &str) -> u8 {
+/// The kinds (bits) that an element's class, id, role and aria-label name: one pass of one
+/// automaton over each of those values (ASCII letters in any case), nothing allocated.
+fn mark_kinds(el: &scraper::node::Element) -> u8 {
     static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::new(MARK_WORDS.iter().map(|(w, _)| w)).expect("a small word list builds")
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARK_WORDS.iter().map(|(w, _)| w))
+            .expect("a small word list builds")
     });
-    if marks.is_empty() {
-        return 0;
+    let mut kinds = 0;
+    for (name, value) in el.attrs() {
+        if matches!(name, "class" | "id" | "role" | "aria-label") {
+            kinds = WORDS.find_overlapping_iter(value).fold(kinds, |kinds, m| {
+                kinds | MARK_WORDS[m.pattern().as_usize()].1
+            });
+        }
     }
-    WORDS
-        .find_overlapping_iter(marks)
-        .fold(0, |kinds, m| kinds | MARK_WORDS[m.pattern().as_usize()].1)
+    kinds
 }
 
 /// Site chrome: navigation, headers, footers, breadcrumbs — not the company's catalogue,
 /// unless it is a category menu.
-fn is_chrome(name: &str, kinds: u8) -> bool {
+fn is_chrome(tags: u32, kinds: u8) -> bool {
     if kinds & CATEGORY != 0 {
         return false;
     }
-    matches!(name, "nav" | "header" | "footer" | "aside") || kinds & CHROME != 0
+    tags & tag::CHROME != 0 || kinds & CHROME != 0
 }
 
 fn clean(s: &str) -> String {
@@ -137,13 +122,22 @@ fn clean(s: &str) -> String {
     out
 }
 
+/// Buffers reused by [`element_text`] and [`letters_in`] over one page's walk.
+#[derive(Default)]
+struct Scratch<'a> {
+    stack: Vec<ego_tree::NodeRef<'a, Node>>,
+    text: String,
+}
+
 /// The text of an element, without hidden parts; at most a little more than an item's worth
 /// (a long text is not an item anyway), so a huge element costs nothing.
-fn element_text(el: ElementRef) -> String {
+fn element_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> String {
     // Words joined by single spaces as they come (text nodes and elements separate words).
-    let mut out = String::new();
+    let Scratch { stack, text: out } = scratch;
+    out.clear();
+    stack.clear();
     let mut gap = false;
-    let mut stack: Vec<_> = el.children().collect();
+    stack.extend(el.children());
     stack.reverse();
     while let Some(node) = stack.pop() {
         if out.len() > 4 * MAX_ITEM_CHARS {
@@ -170,22 +164,32 @@ fn element_text(el: ElementRef) -> String {
         stack.extend(node.children());
         stack[len..].reverse();
     }
-    out
+    out.as_str().to_owned()
 }
 
 /// The letters of an element's visible text (what [`element_text`] would hold), counted
 /// without building it.
-fn letters_in(el: ElementRef) -> usize {
+fn letters_in<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> usize {
+    let stack = &mut scratch.stack;
+    stack.clear();
+    stack.extend(el.children());
     let mut letters = 0;
-    let mut stack: Vec<_> = el.children().collect();
     while let Some(node) = stack.pop() {
         match node.value() {
-            Node::Text(t) => letters += t.chars().filter(|c| c.is_alphabetic()).count(),
+            Node::Text(t) => letters += count_letters(t),
             Node::Element(e) if !is_hidden(e.name()) => stack.extend(node.children()),
             _ => {}
         }
     }
     letters
+}
+
+/// The alphabetic characters of `text`: ASCII bytes counted as they are, the rest decoded.
+fn count_letters(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.bytes().filter(u8::is_ascii_alphabetic).count();
+    }
+    text.chars().filter(|c| c.is_alphabetic()).count()
 }
 
 /// Deepest element nesting read; deeper markup (hostile or broken) is cut off there, since
@@ -194,7 +198,12 @@ pub const MAX_DEPTH: usize = 256;
 
 /// `html` cut where its tag nesting passes [`MAX_DEPTH`] (a cheap scan, not a parse).
 pub fn limit_depth(html: &str) -> &str {
-    /// Elements without an end tag (compared in lower case).
+    limit_depth_counting(html).0
+}
+
+/// [`limit_depth`], with the number of start tags in what is kept.
+pub(crate) fn limit_depth_counting(html: &str) -> (&str, usize) {
+    /// Elements without an end tag (compared in lower case; the longest has six letters).
     fn void(name: &[u8]) -> bool {
         let mut buf = [0u8; 6];
         if name.len() > buf.len() {
@@ -223,32 +232,33 @@ pub fn limit_depth(html: &str) -> &str {
     }
     let bytes = html.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&c| c == b'<') {
-        let at = i + off;
+    let mut tags = 0;
+    for at in memchr::memchr_iter(b'<', bytes) {
         let rest = &bytes[at + 1..];
-        if rest.first() == Some(&b'/') {
-            depth = depth.saturating_sub(1);
-        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
-            let name_end = rest
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(rest.len());
-            let self_closing = rest
-                .iter()
-                .take(512)
-                .position(|&b| b == b'>')
-                .is_some_and(|p| p > 0 && rest[p - 1] == b'/');
-            if !void(&rest[..name_end]) && !self_closing {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return &html[..at];
+        match rest.first() {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b) if b.is_ascii_alphabetic() => {
+                tags += 1;
+                // Only names of up to six letters can be void: seven bytes tell.
+                let head = &rest[..rest.len().min(7)];
+                let name_end = head
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(head.len());
+                let window = &rest[..rest.len().min(512)];
+                let self_closing =
+                    memchr::memchr(b'>', window).is_some_and(|p| p > 0 && rest[p - 1] == b'/');
+                if !void(&rest[..name_end]) && !self_closing {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return (&html[..at], tags - 1);
+                    }
                 }
             }
+            _ => {}
         }
-        i = at + 1;
     }
-    html
+    (html, tags)
 }
 
 fn usable_item(text: &str) -> bool {
@@ -278,8 +288,8 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         })
         .filter(|l| !l.is_empty());
 
-    let mut main = String::new();
-    let mut chrome = String::new();
+    let mut main = Lines::default();
+    let mut chrome = Lines::default();
     let mut card_items: Vec<String> = Vec::new();
     let mut list_items: Vec<String> = Vec::new();
     let mut row_items: Vec<String> = Vec::new();
@@ -294,6 +304,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         cookie: bool,
         in_item: bool,
     }
+    let mut scratch = Scratch::default();
     let mut stack = vec![(doc.tree.root(), Ctx::default())];
     while let Some((node, ctx)) = stack.pop() {
         let mut ctx = ctx;
@@ -303,12 +314,13 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                     continue;
                 }
                 let target = if ctx.chrome { &mut chrome } else { &mut main };
-                target.push_str(t);
+                target.push(t);
                 continue;
             }
             Node::Element(el) => {
                 let name = el.name();
-                if is_hidden(name) {
+                let tags = tag::kinds(name);
+                if tags & tag::HIDDEN != 0 {
                     ctx.hidden = true;
                 }
                 if name == "title" {
@@ -341,43 +353,22 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 if ctx.hidden {
                     continue;
                 }
-                let kinds = mark_kinds(&class_and_id(el));
+                let kinds = mark_kinds(el);
                 if kinds & COOKIE != 0 {
                     ctx.cookie = true;
                 }
-                if is_chrome(name, kinds) {
+                if is_chrome(tags, kinds) {
                     ctx.chrome = true;
                 }
-                let block = matches!(
-                    name,
-                    "p" | "div"
-                        | "li"
-                        | "tr"
-                        | "td"
-                        | "th"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "br"
-                        | "section"
-                        | "article"
-                        | "ul"
-                        | "ol"
-                        | "table"
-                        | "dd"
-                        | "dt"
-                );
+                let block = tags & tag::BLOCK != 0;
                 if block {
                     let target = if ctx.chrome { &mut chrome } else { &mut main };
-                    target.push('\n');
+                    target.line_break();
                 }
                 if name == "a" {
                     page.links += 1;
                     if let Some(er) = ElementRef::wrap(node) {
-                        let t = element_text(er);
+                        let t = element_text(er, &mut scratch);
                         if !t.is_empty() && page.link_texts.len() < 2000 {
                             page.link_texts.push(t);
                         }
@@ -394,8 +385,8 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 }
                 let in_catalogue_area = !ctx.chrome && !ctx.cookie && !ctx.in_item;
                 if in_catalogue_area && let Some(er) = ElementRef::wrap(node) {
-                    if matches!(name, "h1" | "h2" | "h3" | "h4") {
-                        let t = element_text(er);
+                    if tags & tag::HEADING != 0 {
+                        let t = element_text(er, &mut scratch);
                         if !t.is_empty() {
                             page.headings.push(t.clone());
                             if catalogue && name != "h1" && usable_item(&t) {
@@ -407,13 +398,8 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                         let heading = er
                             .descendants()
                             .filter_map(ElementRef::wrap)
-                            .find(|e| {
-                                matches!(
-                                    e.value().name(),
-                                    "h2" | "h3" | "h4" | "h5" | "strong" | "b"
-                                )
-                            })
-                            .map(element_text);
+                            .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
+                            .map(|h| element_text(h, &mut scratch));
                         let alt = er
                             .descendants()
                             .filter_map(ElementRef::wrap)
@@ -421,7 +407,9 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                         let text = heading
                             .filter(|h| usable_item(h))
                             .or(alt.filter(|a| usable_item(a)))
-                            .or_else(|| Some(element_text(er)).filter(|t| usable_item(t)));
+                            .or_else(|| {
+                                Some(element_text(er, &mut scratch)).filter(|t| usable_item(t))
+                            });
                         if let Some(t) = text {
                             card_items.push(t);
                             ctx.in_item = true;
@@ -432,7 +420,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             .skip(1)
                             .any(|d| d.value().as_element().is_some_and(|e| e.name() == "li"));
                         if !nested {
-                            let t = element_text(er);
+                            let t = element_text(er, &mut scratch);
                             if usable_item(&t) {
                                 list_items.push(t);
                                 ctx.in_item = true;
@@ -445,10 +433,10 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             .children()
                             .filter_map(ElementRef::wrap)
                             .filter(|c| c.value().name() == "td")
-                            .map(|c| (letters_in(c), c))
+                            .map(|c| (letters_in(c, &mut scratch), c))
                             .max_by_key(|(letters, _)| *letters)
                             .filter(|(letters, _)| *letters >= 3)
-                            .map(|(_, cell)| element_text(cell));
+                            .map(|(_, cell)| element_text(cell, &mut scratch));
                         if let Some(best) = best.filter(|t| usable_item(t)) {
                             row_items.push(best);
                             ctx.in_item = true;
@@ -461,8 +449,8 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         // Children in document order: push reversed.
         stack.extend(node.children().rev().map(|child| (child, ctx)));
     }
-    page.main_text = tidy_lines(&main);
-    page.chrome_text = tidy_lines(&chrome);
+    page.main_text = main.out;
+    page.chrome_text = chrome.out;
     let mut items = Vec::new();
     items.extend(card_items);
     items.extend(list_items);
@@ -478,24 +466,82 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     page
 }
 
-fn tidy_lines(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for line in s.lines() {
-        let mut words = line.split_whitespace().peekable();
-        if words.peek().is_none() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        for (i, word) in words.enumerate() {
-            if i > 0 {
-                out.push(' ');
+/// Text as it is read, kept tidy while it is written: words joined by one space, a line
+/// break where the source has one or a block begins, no empty lines, no space at either end
+/// of a line.
+#[derive(Debug, Default)]
+struct Lines {
+    out: String,
+    /// Whitespace seen since the last word…
+    space: bool,
+    /// …and a line break among it.
+    newline: bool,
+}
+
+impl Lines {
+    fn line_break(&mut self) {
+        self.newline = true;
+    }
+
+    /// Appends a text node: a word split across nodes (`<b>LED</b>-Lampe`) stays one word.
+    fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Whitespace (ASCII, or any Unicode space such as U+00A0).
+            let start = i;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii() {
+                    if !b.is_ascii_whitespace() && b != 0x0B {
+                        break;
+                    }
+                    self.newline |= b == b'\n';
+                    i += 1;
+                } else {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if !c.is_whitespace() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
             }
-            out.push_str(word);
+            self.space |= i > start;
+            // A word.
+            let start = i;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii() {
+                    if b.is_ascii_whitespace() || b == 0x0B {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if c.is_whitespace() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+            }
+            if i > start {
+                self.word(&text[start..i]);
+            }
         }
     }
-    out
+
+    fn word(&mut self, word: &str) {
+        if !self.out.is_empty() {
+            if self.newline {
+                self.out.push('\n');
+            } else if self.space {
+                self.out.push(' ');
+            }
+        }
+        self.newline = false;
+        self.space = false;
+        self.out.push_str(word);
+    }
 }
 
 #[cfg(test)]
@@ -560,5 +606,39 @@ mod tests {
         );
         let _ = analyze("<<<>>>&&&\u{0}\u{fffd}", true);
         let _ = analyze("", false);
+    }
+
+    /// The tidying that [`Lines`] does as it writes: raw text with `\n` for each block,
+    /// then lines split on `\n`, words on whitespace, empty lines dropped.
+    fn tidy_after(raw: &str) -> String {
+        raw.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_tidied_as_written(
+            chunks in proptest::collection::vec(
+                (proptest::option::of("[a-zé\\- \t\n\r\u{a0}\u{2028}\u{3000}\u{b}\u{85}]{0,12}"), proptest::bool::ANY),
+                0..12,
+            )
+        ) {
+            let mut lines = Lines::default();
+            let mut raw = String::new();
+            for (text, block) in &chunks {
+                if *block {
+                    lines.line_break();
+                    raw.push('\n');
+                }
+                if let Some(t) = text {
+                    lines.push(t);
+                    raw.push_str(t);
+                }
+            }
+            proptest::prop_assert_eq!(lines.out, tidy_after(&raw));
+        }
     }
 }

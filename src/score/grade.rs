@@ -206,7 +206,8 @@ pub fn grade_site(
         address.push_str(&t.chrome_text);
         address.push('\n');
     }
-    let text_hits = matcher.find(&all_text, &langs);
+    // The home page's title is in `all_text` already: its fold serves the word lists too.
+    let (text_hits, folded_all) = matcher.find_and_fold(&all_text, &langs);
     let text_kinds: Vec<TermKind> = text_hits
         .iter()
         .map(|h| matcher.terms()[h.term].kind)
@@ -288,7 +289,6 @@ pub fn grade_site(
             .emails
             .iter()
             .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
-    let folded_all = format!(" {} ", fold(&format!("{head_title}\n{all_text}")));
     let says = |words: &WordList| words.found_in(&folded_all);
     let counts = LISTING_AND_NOT_A_COMPANY.found_in(&folded_all);
     let (listing, not_company) = (counts[0] > 0, counts[1] > 0);

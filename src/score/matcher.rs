@@ -412,14 +412,31 @@ impl Matcher {
     /// same range (a synonym two products have in common). Terms in scripts written without
     /// spaces (Chinese, Japanese, Thai, Korean) are matched as substrings.
     pub fn find(&self, text: &str, langs: &[&str]) -> Vec<Hit> {
-        let Some(screen) = &self.screen else {
-            return Vec::new();
-        };
+        self.find_and_fold(text, langs).0
+    }
+
+    /// [`find`](Matcher::find), also giving the text as it was folded for the search
+    /// (` w1 w2 … `: a space before and after every word), for word lists to search it again.
+    pub fn find_and_fold(&self, text: &str, langs: &[&str]) -> (Vec<Hit>, String) {
         let mut page = Folder::new(true, true);
         page.reserve(text.len());
         page.push_str(text, 0);
         page.finish();
-        let (folded, words) = (page.out.as_str(), page.words.as_slice());
+        let hits = match &self.screen {
+            Some(screen) => self.search(screen, text, &page.out, &page.words, langs),
+            None => Vec::new(),
+        };
+        (hits, page.out)
+    }
+
+    fn search(
+        &self,
+        screen: &AhoCorasick,
+        text: &str,
+        folded: &str,
+        words: &[Word],
+        langs: &[&str],
+    ) -> Vec<Hit> {
         // Segments in which English terms are tried, and all segments searched.
         let mut page_langs = bit(ENGLISH_SEG);
         for lang in langs {

@@ -201,6 +201,9 @@ fn hostile_pages_are_graded_in_bounded_time() {
     );
     let line = format!("<p>{}</p>", "LED bulb ".repeat(3 * 1024 * 1024 / 9));
     let _ = g.grade("hostile.test", &page(line));
+    // One 3 MB line full of `at`s and `@`s: the address search looks at each line once.
+    let ats = format!("<p>{}</p>", "Kat at@x ".repeat(3 * 1024 * 1024 / 9));
+    let _ = g.grade("hostile.test", &page(ats));
     let links: String = (0..100_000)
         .map(|i| format!("<a href=\"/p{i}\">LED bulb {i}</a>"))
         .collect();

@@ -139,13 +139,92 @@ const MAX_DOMAIN: usize = 253;
 /// Longest domain label.
 const MAX_LABEL: usize = 63;
 
+/// Texts longer than this are searched only around the lines that can hold an address.
+const SEARCHED_WHOLE: usize = 4096;
+
 /// Addresses in `text`, each with the byte offset where it starts.
+///
+/// Every address has an `@` or an `at` (in any case): in a long text, only the lines with
+/// one are searched, with the line before and the line after (an obfuscated address may be
+/// broken over lines: `info\n[at] firma.de`), so a catalogue of 5,000 lines costs a scan.
 pub(super) fn find(text: &str) -> Vec<(usize, String)> {
+    if text.len() <= SEARCHED_WHOLE {
+        return find_in(text, 0);
+    }
+    static AT: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["@", "at"])
+            .expect("two patterns build")
+    });
+    let bytes = text.as_bytes();
+    // The start of the line holding `p`, not looking back past `floor`.
+    let line_start = |p: usize, floor: usize| {
+        memchr::memrchr(b'\n', &bytes[floor..p]).map_or(floor, |i| floor + i + 1)
+    };
+    // The end (its `\n`, or the end of the text) of the line holding `p`.
+    let line_end = |p: usize| memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i);
+    // The end of the line after the line `start..end`, and where that line starts (the
+    // line itself at the end of the text).
+    let next_line = |start: usize, end: usize| {
+        if end < bytes.len() {
+            (line_end(end + 1), end + 1)
+        } else {
+            (end, start)
+        }
+    };
+    let mut out = Vec::new();
+    // The window searched next: start, end, and the start of its last line. Each stretch of
+    // text is scanned for line ends about once, however many `at`s a long line has.
+    let mut window: Option<(usize, usize, usize)> = None;
+    for m in AT.find_iter(text) {
+        let p = m.start();
+        window = Some(match window {
+            Some((start, end, last)) if p <= end => {
+                if p >= last {
+                    let (end, last) = next_line(last, end);
+                    (start, end, last)
+                } else {
+                    (start, end, last)
+                }
+            }
+            Some((start, end, _)) if line_start(p, end) == end + 1 => {
+                // On the line right after the window: it takes this line and the next.
+                let (end, last) = next_line(end + 1, line_end(p));
+                (start, end, last)
+            }
+            previous => {
+                let floor = match previous {
+                    Some((start, end, _)) => {
+                        out.extend(find_in(&text[start..end], start));
+                        end
+                    }
+                    None => 0,
+                };
+                let own = line_start(p, floor);
+                let start = if own > floor {
+                    line_start(own - 1, floor)
+                } else {
+                    own
+                };
+                let (end, last) = next_line(own, line_end(p));
+                (start, end, last)
+            }
+        });
+    }
+    if let Some((start, end, _)) = window {
+        out.extend(find_in(&text[start..end], start));
+    }
+    out
+}
+
+/// Addresses in `text`, at their offsets plus `base`.
+pub(super) fn find_in(text: &str, base: usize) -> Vec<(usize, String)> {
     ADDRESS
         .captures_iter(text)
         .filter_map(|c| {
             let start = c.get(0)?.start();
-            Some((start, assemble(&c)?))
+            Some((base + start, assemble(&c)?))
         })
         .collect()
 }

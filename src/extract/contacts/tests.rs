@@ -56,6 +56,36 @@ fn mailto_with_subject_and_percent_encoding() {
     );
 }
 
+/// A long text is searched only around its lines with `@` or `at`: the same addresses at
+/// the same offsets as a search of the whole text, also broken over a line.
+#[test]
+fn long_texts_are_searched_around_their_at_lines() {
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!("LED-Röhre T8 {i} 120 cm 18 W\n"));
+        match i {
+            10 => text.push_str("Vertrieb: vertrieb@firma.de\n"),
+            1500 => text.push_str("Schreiben Sie an\nexport\n[at] firma [dot] de\n"),
+            2999 => text.push_str("info(at)lampen-import.test"),
+            _ => {}
+        }
+    }
+    assert!(text.len() > 4 * 4096);
+    let found = email::find(&text);
+    let whole = email::find_in(&text, 0);
+    assert_eq!(found, whole);
+    let addresses: Vec<&str> = found.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(
+        addresses,
+        [
+            "vertrieb@firma.de",
+            "export@firma.de",
+            "info@lampen-import.test"
+        ]
+    );
+    assert_eq!(&text[found[0].0..found[0].0 + 8], "vertrieb");
+}
+
 #[test]
 fn email_in_text() {
     assert_eq!(
