@@ -400,13 +400,14 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             .filter_map(ElementRef::wrap)
                             .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
                             .map(|h| element_text(h, &mut scratch));
-                        let alt = er
-                            .descendants()
-                            .filter_map(ElementRef::wrap)
-                            .find_map(|e| e.value().attr("alt").map(clean));
+                        let alt = || {
+                            er.descendants()
+                                .filter_map(ElementRef::wrap)
+                                .find_map(|e| e.value().attr("alt").map(clean))
+                        };
                         let text = heading
                             .filter(|h| usable_item(h))
-                            .or(alt.filter(|a| usable_item(a)))
+                            .or_else(|| alt().filter(|a| usable_item(a)))
                             .or_else(|| {
                                 Some(element_text(er, &mut scratch)).filter(|t| usable_item(t))
                             });
@@ -460,9 +461,21 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     if items.is_empty() {
         items.extend(heading_items);
     }
-    let mut seen = std::collections::HashSet::new();
-    items.retain(|i| seen.insert(i.to_lowercase()));
-    page.items = items;
+    // Each item once, in any case: a catalogue repeats its names (a table and its cards),
+    // so a name seen as written is dropped before it is lower-cased.
+    let keep: Vec<bool> = {
+        let mut written = std::collections::HashSet::new();
+        let mut lower = std::collections::HashSet::new();
+        items
+            .iter()
+            .map(|i| written.insert(i.as_str()) && lower.insert(i.to_lowercase()))
+            .collect()
+    };
+    page.items = items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(item, keep)| keep.then_some(item))
+        .collect();
     page
 }
 
@@ -486,6 +499,16 @@ impl Lines {
     /// Appends a text node: a word split across nodes (`<b>LED</b>-Lampe`) stays one word.
     fn push(&mut self, text: &str) {
         let bytes = text.as_bytes();
+        // Most text nodes are printable ASCII with single spaces inside: taken whole.
+        if let (Some(b' '..=b'~'), Some(b' '..=b'~')) = (bytes.first(), bytes.last())
+            && bytes[0] != b' '
+            && bytes[bytes.len() - 1] != b' '
+            && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+            && memchr::memmem::find(bytes, b"  ").is_none()
+        {
+            self.word(text);
+            return;
+        }
         let mut i = 0;
         while i < bytes.len() {
             // Whitespace (ASCII, or any Unicode space such as U+00A0).

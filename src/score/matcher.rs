@@ -4,10 +4,10 @@
 //! How a page is searched (see [`Matcher::find`]):
 //!
 //! 1. The page is folded once ([`normalize`](super::normalize)) into `" w1 w2 … "`.
-//! 2. One pass of the *screening* automaton over it (overlapping matches) finds the words
-//!    worth stemming: patterns are `" " + the start of a term word's key` (so `lam` from
-//!    `lamp` never fires inside `clamp`), plus whole terms in scripts without spaces
-//!    (`LED灯泡`), which are hits by themselves.
+//! 2. *Screening* finds the words worth stemming: patterns are `" " + the start of a term
+//!    word's key` (so `lam` from `lamp` never fires inside `clamp`), searched in each word
+//!    whose first two bytes one of them starts with, plus whole terms in scripts without
+//!    spaces (`LED灯泡`), which are hits by themselves, searched over the whole page.
 //! 3. Only those candidate words are stemmed, in each language that can apply. Each language
 //!    ("segment") gets a line of tokens `tag + key + " "`, one per candidate word, with a
 //!    break wherever words are not consecutive in the page.
@@ -30,6 +30,7 @@ use std::fmt;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::gate::Gate;
 use super::normalize::{Folder, Word, is_no_space_script, stem_input, stemmer_for};
 use crate::plan::Plan;
 
@@ -108,9 +109,17 @@ pub struct Matcher {
     stemmers: Vec<Stemmer>,
     /// Segments searched on every page: English, the languages of the terms, the prefix rule.
     always: u32,
-    /// Screening automaton over the folded page (`None` when there are no terms).
-    screen: Option<AhoCorasick>,
     screen_patterns: Vec<Screen>,
+    /// The screening patterns that are ` ` + the start of a word, in one automaton run over
+    /// each page word that a pattern can start (see [`Gate`]), with their `screen_patterns`
+    /// indices…
+    word_screen: Option<AhoCorasick>,
+    word_patterns: Vec<usize>,
+    gate: Gate,
+    /// …and the others (found inside words, or across words in scripts without spaces), run
+    /// over the whole folded page.
+    anywhere_screen: Option<AhoCorasick>,
+    anywhere_patterns: Vec<usize>,
     /// Term automaton over the token lines.
     keyed: Option<AhoCorasick>,
     /// Terms of each keyed pattern (terms whose keys coincide share a pattern).
@@ -142,6 +151,15 @@ struct Screen {
 }
 
 impl Screen {
+    /// ` ` + the start of one word: found only at the start of a page word.
+    fn at_word_start(&self) -> bool {
+        !self.anywhere
+            && self.substring_terms.is_empty()
+            && self.text.len() > 1
+            && self.text.starts_with(' ')
+            && !self.text[1..].contains(' ')
+    }
+
     /// The segments a word this pattern found is worth a token in, on a page whose English
     /// terms are tried in `page_langs` and all terms in `active`.
     fn segments(&self, active: u32, page_langs: u32) -> u32 {
@@ -339,8 +357,18 @@ impl Matcher {
                 b.keyed(pattern, ti);
             }
         }
-        let screen = build(
-            b.screen.iter().map(|s| s.text.as_str()),
+        let (word_patterns, anywhere_patterns): (Vec<usize>, Vec<usize>) =
+            (0..b.screen.len()).partition(|&i| b.screen[i].at_word_start());
+        let mut gate = Gate::closed();
+        for &i in &word_patterns {
+            gate.open(&b.screen[i].text.as_bytes()[1..]);
+        }
+        let word_screen = build(
+            word_patterns.iter().map(|&i| b.screen[i].text.as_str()),
+            MatchKind::Standard,
+        );
+        let anywhere_screen = build(
+            anywhere_patterns.iter().map(|&i| b.screen[i].text.as_str()),
             MatchKind::Standard,
         );
         let keyed_patterns: Vec<(&String, &usize)> = {
@@ -357,8 +385,12 @@ impl Matcher {
             english: english_terms,
             stemmers,
             always,
-            screen,
             screen_patterns: b.screen,
+            word_screen,
+            word_patterns,
+            gate,
+            anywhere_screen,
+            anywhere_patterns,
             keyed,
             keyed_terms: b.keyed_terms,
             tokens: b.tokens,
@@ -422,21 +454,15 @@ impl Matcher {
         page.reserve(text.len());
         page.push_str(text, 0);
         page.finish();
-        let hits = match &self.screen {
-            Some(screen) => self.search(screen, text, &page.out, &page.words, langs),
-            None => Vec::new(),
+        let hits = if self.screen_patterns.is_empty() {
+            Vec::new()
+        } else {
+            self.search(text, &page.out, &page.words, langs)
         };
         (hits, page.out)
     }
 
-    fn search(
-        &self,
-        screen: &AhoCorasick,
-        text: &str,
-        folded: &str,
-        words: &[Word],
-        langs: &[&str],
-    ) -> Vec<Hit> {
+    fn search(&self, text: &str, folded: &str, words: &[Word], langs: &[&str]) -> Vec<Hit> {
         // Segments in which English terms are tried, and all segments searched.
         let mut page_langs = bit(ENGLISH_SEG);
         for lang in langs {
@@ -446,50 +472,7 @@ impl Matcher {
         }
         let active = self.always | page_langs;
 
-        // (folded start, folded end, term) of every match before choosing among them.
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        // (word, screening pattern) for the candidate words.
-        let mut screened: Vec<(usize, usize)> = Vec::new();
-        let mut cursor = 0;
-        for m in screen.find_overlapping_iter(folded) {
-            let s = &self.screen_patterns[m.pattern().as_usize()];
-            for &t in &s.substring_terms {
-                let (a, z) = (m.start(), m.end());
-                let a = if folded.as_bytes()[a] == b' ' {
-                    a + 1
-                } else {
-                    a
-                };
-                let z = if folded.as_bytes()[z - 1] == b' ' {
-                    z - 1
-                } else {
-                    z
-                };
-                spans.push((a, z, t));
-            }
-            if s.segments(active, page_langs) == 0 {
-                continue;
-            }
-            let word = if s.anywhere {
-                words
-                    .partition_point(|w| w.start <= m.start())
-                    .checked_sub(1)
-            } else {
-                // Matches come in text order: walk forward instead of searching.
-                while cursor < words.len() && words[cursor].start <= m.start() {
-                    cursor += 1;
-                }
-                (words.get(cursor).is_some_and(|w| w.start == m.start() + 1)).then_some(cursor)
-            };
-            if let Some(w) = word {
-                screened.push((w, m.pattern().as_usize()));
-            }
-        }
-        // Overlapping matches come in the order they end, so by word already, except for
-        // patterns matching inside words. (A pair listed twice does no harm.)
-        if !screened.is_sorted_by_key(|p| p.0) {
-            screened.sort_by_key(|p| p.0);
-        }
+        let (mut spans, screened) = self.screen(folded, words, active, page_langs);
 
         let lines = self.token_lines(text, folded, words, &screened, active, page_langs);
         if let Some(keyed) = &self.keyed {
@@ -541,6 +524,72 @@ impl Matcher {
         terms.sort_unstable();
         terms.dedup();
         terms
+    }
+
+    /// The screening step: (folded start, folded end, term) of the terms found by screening
+    /// alone (scripts without spaces), and the (word, screening pattern) pairs of the words
+    /// worth stemming, by word.
+    ///
+    /// Patterns at the start of a word are looked for only in the words whose first two
+    /// bytes some pattern starts with (most words of a page are let through by one look-up);
+    /// the others in one overlapping pass over the page.
+    #[allow(clippy::type_complexity)]
+    fn screen(
+        &self,
+        folded: &str,
+        words: &[Word],
+        active: u32,
+        page_langs: u32,
+    ) -> (Vec<(usize, usize, usize)>, Vec<(usize, usize)>) {
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        let mut screened: Vec<(usize, usize)> = Vec::new();
+        let bytes = folded.as_bytes();
+        if let Some(anywhere) = &self.anywhere_screen {
+            for m in anywhere.find_overlapping_iter(folded) {
+                let pattern = self.anywhere_patterns[m.pattern().as_usize()];
+                let s = &self.screen_patterns[pattern];
+                for &t in &s.substring_terms {
+                    let (a, z) = (m.start(), m.end());
+                    let a = if bytes[a] == b' ' { a + 1 } else { a };
+                    let z = if bytes[z - 1] == b' ' { z - 1 } else { z };
+                    spans.push((a, z, t));
+                }
+                if s.segments(active, page_langs) == 0 {
+                    continue;
+                }
+                let word = if s.anywhere {
+                    words
+                        .partition_point(|w| w.start <= m.start())
+                        .checked_sub(1)
+                } else {
+                    words
+                        .binary_search_by_key(&(m.start() + 1), |w| w.start)
+                        .ok()
+                };
+                if let Some(w) = word {
+                    screened.push((w, pattern));
+                }
+            }
+        }
+        if let Some(word_screen) = &self.word_screen {
+            for (i, w) in words.iter().enumerate() {
+                // Every word has a space before it and one after it.
+                if !self.gate.lets_through(bytes[w.start], bytes[w.start + 1]) {
+                    continue;
+                }
+                let around = aho_corasick::Input::new(folded).range(w.start - 1..w.end + 1);
+                for m in word_screen.find_overlapping_iter(around) {
+                    let pattern = self.word_patterns[m.pattern().as_usize()];
+                    if self.screen_patterns[pattern].segments(active, page_langs) != 0 {
+                        screened.push((i, pattern));
+                    }
+                }
+            }
+        }
+        if !screened.is_sorted_by_key(|p| p.0) {
+            screened.sort_by_key(|p| p.0);
+        }
+        (spans, screened)
     }
 
     /// One line of tokens per segment for the screened words.

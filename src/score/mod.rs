@@ -1,6 +1,7 @@
 //! Grading pages: normalisation, stemming and matching of the plan's terms.
 
 pub mod facts;
+mod gate;
 pub mod grade;
 pub mod lead;
 pub mod matcher;

@@ -4,11 +4,60 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, PatternID, StartKind};
+
+use super::gate::Gate;
 use super::normalize::fold;
 use crate::templates::GradingWords;
 
-/// A word list matched in one pass over folded text (` word ` on word boundaries).
-pub(crate) struct WordList(aho_corasick::AhoCorasick);
+/// Folded phrases (` word ` or ` two words `, a space at both ends) and the pairs of bytes
+/// they begin with.
+struct Phrases {
+    automaton: AhoCorasick,
+    gate: Gate,
+}
+
+impl Phrases {
+    fn new(patterns: &[String]) -> Phrases {
+        let mut gate = Gate::closed();
+        for p in patterns {
+            gate.open(&p.as_bytes()[1..]);
+        }
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Both)
+            .build(patterns)
+            .expect("a small word list builds");
+        Phrases { automaton, gate }
+    }
+
+    /// Calls `found` with every phrase of ` folded text ` (a space at both ends), once for
+    /// each place it starts: only the words the gate lets through are searched, each with
+    /// one anchored pass.
+    fn each_in(&self, folded: &str, mut found: impl FnMut(PatternID)) {
+        let bytes = folded.as_bytes();
+        for at in memchr::memchr_iter(b' ', bytes) {
+            let (Some(&first), Some(&second)) = (bytes.get(at + 1), bytes.get(at + 2)) else {
+                continue;
+            };
+            if !self.gate.lets_through(first, second) {
+                continue;
+            }
+            let input = Input::new(folded).range(at..).anchored(Anchored::Yes);
+            let mut state = aho_corasick::automaton::OverlappingState::start();
+            loop {
+                self.automaton.find_overlapping(input.clone(), &mut state);
+                match state.get_match() {
+                    Some(m) => found(m.pattern()),
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+/// A word list matched over folded text (` word ` on word boundaries).
+pub(crate) struct WordList(Phrases);
 
 impl WordList {
     pub fn new(words: &[String]) -> WordList {
@@ -20,16 +69,16 @@ impl WordList {
             .collect();
         patterns.sort();
         patterns.dedup();
-        WordList(aho_corasick::AhoCorasick::new(patterns).expect("a small word list builds"))
+        WordList(Phrases::new(&patterns))
     }
 
     /// How many of the words occur in ` folded text ` (a space at both ends).
     pub fn found_in(&self, folded: &str) -> usize {
         let mut seen = HashSet::new();
-        self.0
-            .find_overlapping_iter(folded)
-            .filter(|m| seen.insert(m.pattern()))
-            .count()
+        self.0.each_in(folded, |p| {
+            seen.insert(p);
+        });
+        seen.len()
     }
 
     /// The index of the first of `words` (as split on white space, not folded) where one of
@@ -47,6 +96,7 @@ impl WordList {
         }
         let at = self
             .0
+            .automaton
             .find_overlapping_iter(&text)
             .map(|m| m.start())
             .min()?;
@@ -57,7 +107,7 @@ impl WordList {
 
 /// Several word lists matched in one pass over folded text.
 pub(crate) struct WordLists {
-    automaton: aho_corasick::AhoCorasick,
+    phrases: Phrases,
     /// The list of each pattern.
     list_of: Vec<usize>,
     lists: usize,
@@ -80,7 +130,7 @@ impl WordLists {
             patterns.extend(folded);
         }
         WordLists {
-            automaton: aho_corasick::AhoCorasick::new(patterns).expect("small word lists build"),
+            phrases: Phrases::new(&patterns),
             list_of,
             lists: lists.len(),
         }
@@ -91,11 +141,11 @@ impl WordLists {
     pub fn found_in(&self, folded: &str) -> Vec<usize> {
         let mut seen = HashSet::new();
         let mut counts = vec![0; self.lists];
-        for m in self.automaton.find_overlapping_iter(folded) {
-            if seen.insert(m.pattern()) {
-                counts[self.list_of[m.pattern().as_usize()]] += 1;
+        self.phrases.each_in(folded, |p| {
+            if seen.insert(p) {
+                counts[self.list_of[p.as_usize()]] += 1;
             }
-        }
+        });
         counts
     }
 }
@@ -159,5 +209,34 @@ mod tests {
         ]);
         assert_eq!(both.found_in(" daily news from the lager blog "), [2, 2]);
         assert_eq!(both.found_in(" nothing "), [0, 0]);
+    }
+
+    proptest::proptest! {
+        /// Searching the words the gate lets through finds what one pass over the whole
+        /// text finds.
+        #[test]
+        fn the_gate_loses_no_phrase(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "blog", "news", "lager", "b2b", "b", "2", "hosted", "by", "second", "hand",
+                    "a", "filialen", "entrepot", "x", "bloggers", "ne",
+                ]),
+                0..30,
+            )
+        ) {
+            let words_a: Vec<String> =
+                ["blog", "news", "second hand", "b", "hosted by"].map(String::from).to_vec();
+            let words_b: Vec<String> = ["lager", "b2b", "a", "news"].map(String::from).to_vec();
+            let lists = WordLists::new(&[&words_a, &words_b]);
+            let text = format!(" {} ", words.join(" "));
+            let mut seen = HashSet::new();
+            let mut want = vec![0; 2];
+            for m in lists.phrases.automaton.find_overlapping_iter(&text) {
+                if seen.insert(m.pattern()) {
+                    want[lists.list_of[m.pattern().as_usize()]] += 1;
+                }
+            }
+            proptest::prop_assert_eq!(lists.found_in(&text), want);
+        }
     }
 }

@@ -214,3 +214,99 @@ fn terms_of_a_plan() {
         ]
     );
 }
+
+/// The screening as one overlapping pass of all patterns over the whole folded page (how it
+/// was done before the word gate): the oracle for [`Matcher::screen`].
+#[allow(clippy::type_complexity)]
+fn screen_by_one_pass(
+    m: &Matcher,
+    folded: &str,
+    words: &[Word],
+    active: u32,
+    page_langs: u32,
+) -> (Vec<(usize, usize, usize)>, Vec<(usize, usize)>) {
+    let mut spans = Vec::new();
+    let mut screened = Vec::new();
+    let Some(all) = build(
+        m.screen_patterns.iter().map(|s| s.text.as_str()),
+        MatchKind::Standard,
+    ) else {
+        return (spans, screened);
+    };
+    let bytes = folded.as_bytes();
+    for hit in all.find_overlapping_iter(folded) {
+        let s = &m.screen_patterns[hit.pattern().as_usize()];
+        for &t in &s.substring_terms {
+            let a = hit.start() + usize::from(bytes[hit.start()] == b' ');
+            let z = hit.end() - usize::from(bytes[hit.end() - 1] == b' ');
+            spans.push((a, z, t));
+        }
+        if s.segments(active, page_langs) == 0 {
+            continue;
+        }
+        let word = if s.anywhere {
+            words
+                .partition_point(|w| w.start <= hit.start())
+                .checked_sub(1)
+        } else {
+            words.iter().position(|w| w.start == hit.start() + 1)
+        };
+        if let Some(w) = word {
+            screened.push((w, hit.pattern().as_usize()));
+        }
+    }
+    (spans, screened)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The gated word-by-word screening finds what one pass over the whole page finds.
+    #[test]
+    fn screening_by_words_finds_what_one_pass_finds(
+        words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "LED", "lamp", "lamps", "Lampe", "LED-Lampen", "clamp", "żarówki", "żarówka",
+                "ampuller", "ürünler", "مضخة", "والمضخات", "灯泡", "LED灯泡", "light", "lighting",
+                "a", "l", "lé", "solar", "pumps", "bombas", "T8", "t", "8", "Röhre", "—", " ", "\n",
+            ]),
+            0..40,
+        ),
+        langs in proptest::sample::subsequence(vec!["de", "pl", "tr", "ar", "fr"], 0..3),
+    ) {
+        let m = Matcher::new(vec![
+            product("LED lamp", "en"),
+            product("LED-Lampe", "de"),
+            product("żarówka LED", "pl"),
+            product("LED ampul", "tr"),
+            product("مضخة مياه", "ar"),
+            product("LED灯泡", "zh"),
+            product("T8 LED tube", "en"),
+            term("lighting", TermKind::Industry, "en"),
+            term("solar pump", TermKind::Related, "en"),
+            term("l", TermKind::Exclude, "en"),
+        ]);
+        let text = words.join(" ");
+        let mut page = Folder::new(true, true);
+        page.push_str(&text, 0);
+        page.finish();
+        let mut page_langs = bit(ENGLISH_SEG);
+        for lang in &langs {
+            if let Some(alg) = stemmer_for(lang) {
+                page_langs |= bit(segment_of(alg));
+            }
+        }
+        let active = m.always | page_langs;
+        let (mut spans, mut screened) = m.screen(&page.out, &page.words, active, page_langs);
+        let (mut want_spans, mut want) =
+            screen_by_one_pass(&m, &page.out, &page.words, active, page_langs);
+        for v in [&mut screened, &mut want] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        spans.sort_unstable();
+        want_spans.sort_unstable();
+        proptest::prop_assert_eq!(screened, want);
+        proptest::prop_assert_eq!(spans, want_spans);
+    }
+}
