@@ -90,7 +90,8 @@ pub(crate) struct Folder {
     no_space: bool,
     /// The last letter pushed and where, for composing a following kept mark with it.
     last: Option<(usize, char)>,
-    cur: Word,
+    /// Where the current word ends in the original text, so far.
+    orig_end: usize,
 }
 
 impl Folder {
@@ -107,12 +108,7 @@ impl Folder {
             in_word: false,
             no_space: false,
             last: None,
-            cur: Word {
-                start: 0,
-                end: 0,
-                orig_start: 0,
-                orig_end: 0,
-            },
+            orig_end: 0,
         };
         f.reset();
         f
@@ -168,7 +164,7 @@ impl Folder {
                     self.buf.len() - 1,
                     char::from(bytes[j - 1].to_ascii_lowercase()),
                 ));
-                self.cur.orig_end = base + j;
+                self.orig_end = base + j;
                 i = j;
             } else if b.is_ascii() {
                 self.separator();
@@ -185,7 +181,7 @@ impl Folder {
                     SEPARATOR => self.separator(),
                     IGNORED => {
                         if self.in_word {
-                            self.cur.orig_end = base + i + 2;
+                            self.orig_end = base + i + 2;
                         }
                     }
                     folded => {
@@ -241,7 +237,7 @@ impl Folder {
             Some(Entry::Separator) => self.separator(),
             Some(Entry::Ignored) => {
                 if self.in_word {
-                    self.cur.orig_end = end;
+                    self.orig_end = end;
                 }
             }
             Some(Entry::Slow) | None => self.push_char_slow(c, at, end),
@@ -252,7 +248,7 @@ impl Folder {
     fn push_char_slow(&mut self, c: char, at: usize, end: usize) {
         if is_ignorable(c) {
             if self.in_word {
-                self.cur.orig_end = end;
+                self.orig_end = end;
             }
             return;
         }
@@ -286,7 +282,7 @@ impl Folder {
     fn lowered(&mut self, l: char, at: usize, end: usize) {
         if is_diacritic(l) {
             if self.in_word {
-                self.cur.orig_end = end;
+                self.orig_end = end;
             }
         } else if let Some(s) = special(l) {
             for ch in s.chars() {
@@ -315,7 +311,7 @@ impl Folder {
         }
         self.last = Some((self.buf.len(), ch));
         push_char_bytes(&mut self.buf, ch);
-        self.cur.orig_end = end;
+        self.orig_end = end;
     }
 
     #[inline]
@@ -330,12 +326,12 @@ impl Folder {
         }
         self.last = Some((self.buf.len(), ch));
         push_char_bytes(&mut self.buf, ch);
-        self.cur.orig_end = end;
+        self.orig_end = end;
     }
 
     /// A mark that is part of the letter before it (a vowel sign, a voicing mark).
     fn kept_mark(&mut self, m: char, end: usize) {
-        self.cur.orig_end = end;
+        self.orig_end = end;
         if let Some((pos, base)) = self.last
             && let Some(composed) = compose(base, m)
         {
@@ -359,21 +355,27 @@ impl Folder {
             self.buf.push(b' ');
         }
         self.in_word = true;
-        self.cur.start = self.buf.len();
-        self.cur.orig_start = at;
+        self.orig_end = at;
+        if self.record {
+            // Recorded now and finished by `end_word` with stores only: building the word
+            // there from fields just written stalls on store forwarding.
+            self.words.push(Word {
+                start: self.buf.len(),
+                end: self.buf.len(),
+                orig_start: at,
+                orig_end: at,
+            });
+        }
     }
 
     fn end_word(&mut self) {
         self.in_word = false;
         self.last = None;
-        if self.record {
-            // Built from fields, not by copying `cur` just written (a store-forwarding stall).
-            self.words.push(Word {
-                start: self.cur.start,
-                end: self.buf.len(),
-                orig_start: self.cur.orig_start,
-                orig_end: self.cur.orig_end,
-            });
+        if self.record
+            && let Some(word) = self.words.last_mut()
+        {
+            word.end = self.buf.len();
+            word.orig_end = self.orig_end;
         }
         if self.delimited {
             self.buf.push(b' ');
