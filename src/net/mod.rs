@@ -1,5 +1,7 @@
-//! The only code that talks to the network: politeness, robots.txt, retries, decoding.
+//! The only code that talks to the network: politeness, robots.txt, retries, decoding, and the
+//! search APIs' HTTP client.
 
+pub mod api;
 pub mod decode;
 pub mod fetch;
 pub mod guard;

@@ -829,6 +829,85 @@ async fn an_unreachable_api_is_named_and_the_key_stays_hidden() {
     assert!(why.to_lowercase().contains("refused"), "{why}");
 }
 
+#[tokio::test]
+async fn redirects_within_the_apis_host_are_followed_with_the_key() {
+    let server = Server::start(vec![
+        reply(302, "").header("Location", "/r1"),
+        reply(301, "").header("Location", "/r2"),
+        reply(307, "").header("Location", "/r3"),
+        reply(200, &saved("brave.json")),
+    ])
+    .await;
+    let page = client(Backend::Brave, &server)
+        .search_page(&german("x"), 1)
+        .await
+        .unwrap();
+    assert!(!page.page.hits.is_empty());
+    let seen = server.seen();
+    let paths: Vec<&str> = seen.iter().map(Seen::path).collect();
+    assert_eq!(paths, ["/res/v1/web/search", "/r1", "/r2", "/r3"]);
+    assert!(
+        seen.iter()
+            .all(|s| s.header("x-subscription-token") == Some(KEY))
+    );
+    // The URL shown is the one asked, not where it ended.
+    assert!(page.url.contains("/res/v1/web/search?"), "{}", page.url);
+}
+
+#[tokio::test]
+async fn more_than_three_redirects_are_a_network_failure_not_retried() {
+    let (server, result) = run(
+        Backend::Brave,
+        (1..=4)
+            .map(|i| reply(302, "").header("Location", &format!("/r{i}")))
+            .collect(),
+        1,
+    )
+    .await;
+    let e = result.unwrap_err();
+    let ApiError::Network { why, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(why, "too many redirects");
+    assert_eq!(server.seen().len(), 4);
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed() {
+    let server = Server::start(vec![
+        reply(302, "{}").header("Location", "http://localhost:9/elsewhere"),
+    ])
+    .await;
+    let e = client(Backend::Serper, &server)
+        .search_page(&german("x"), 1)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e,
+        ApiError::Refused {
+            backend: Source::Serper,
+            status: 302,
+            message: None
+        }
+    );
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn an_answer_over_the_cap_is_a_failure_not_retried() {
+    let big = " ".repeat(prospect::search::api::BODY_CAP + 1);
+    let (server, result) = run(Backend::Serper, vec![reply(200, &big)], 1).await;
+    let e = result.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "cannot reach serper at {}/search: the answer is larger than 8 MB",
+            server.url
+        )
+    );
+    assert_eq!(server.seen().len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Saved answers
 

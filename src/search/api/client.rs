@@ -1,6 +1,7 @@
 //! The HTTP side of the search APIs: one client for the plan's backend, paced at the backend's
 //! rate, retrying server errors and failed connections, and turning HTTP statuses into
-//! [`ApiError`]s a sales person can act on.
+//! [`ApiError`]s a sales person can act on. The requests themselves go through
+//! [`crate::net::api`].
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -10,14 +11,13 @@ use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
-use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
 use super::{
     ApiError, BACKOFF, BODY_CAP, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RETRIES, Rate, Request,
     Response, brave, default_rate, default_url, json, key_var, searxng, serpapi, serper, source_of,
 };
-use crate::net::fetch::install_crypto_provider;
+use crate::net::api::{ApiConfig, ApiHttp, ApiHttpError, ApiRequest, Method};
 use crate::net::polite::{TokioClock, TokioInstant};
 use crate::plan::{self, Backend};
 use crate::search::Source;
@@ -102,20 +102,13 @@ struct Raw {
     body: String,
 }
 
-/// A request that got no answer.
-struct Failure {
-    why: String,
-    /// The connection was never made (the query did not reach the API): worth retrying.
-    connect: bool,
-}
-
 /// The plan's search API: one interface for SearXNG, Brave, Serper and SerpApi.
 pub struct Client {
     backend: Backend,
     source: Source,
     endpoint: Url,
     key: Option<String>,
-    http: reqwest::Client,
+    http: ApiHttp,
     rate: Rate,
     pacer: Pacer,
     retries: u32,
@@ -157,17 +150,16 @@ impl Client {
             ),
         };
         let endpoint = endpoint(backend, search.url.as_deref())?;
-        install_crypto_provider();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .redirect(same_host_redirects());
-        if is_loopback(&endpoint) {
+        let http = ApiHttp::new(&ApiConfig {
+            user_agent: user_agent.to_string(),
+            connect_timeout: CONNECT_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
+            max_redirects: MAX_REDIRECTS,
+            body_cap: BODY_CAP,
             // A SearXNG on this machine is never reached through a proxy.
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| ApiError::Setup(describe(e)))?;
+            no_proxy: is_loopback(&endpoint),
+        })
+        .map_err(|e| ApiError::Setup(e.why()))?;
         let rate = default_rate(backend);
         Ok(Client {
             backend,
@@ -231,7 +223,7 @@ impl Client {
             let outcome = self.send(&prepared).await;
             let retry = match &outcome {
                 Ok(raw) => raw.status >= 500,
-                Err(failure) => failure.connect,
+                Err(failure) => failure.connect(),
             };
             if retry && attempt < self.retries {
                 tokio::time::sleep(self.backoff.saturating_mul(1 << attempt.min(16))).await;
@@ -241,7 +233,7 @@ impl Client {
             let raw = outcome.map_err(|f| ApiError::Network {
                 backend: self.source,
                 url: prepared.shown.clone(),
-                why: f.why,
+                why: f.why(),
             })?;
             return self.interpret(raw, prepared, attempt + 1);
         }
@@ -257,45 +249,30 @@ impl Client {
         })
     }
 
-    async fn send(&self, prepared: &Prepared) -> Result<Raw, Failure> {
-        let mut request = if prepared.post {
-            self.http.post(prepared.url.clone())
-        } else {
-            self.http.get(prepared.url.clone())
-        };
-        request = request.header(ACCEPT, "application/json");
-        for (name, value) in &prepared.headers {
-            request = request.header(*name, value);
-        }
-        if let Some(body) = &prepared.body {
-            request = request.body(body.clone());
-        }
-        let mut resp = request.send().await.map_err(failure)?;
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let mut raw = Raw {
-            status: resp.status().as_u16(),
-            retry_after: header(RETRY_AFTER.as_str()),
+    async fn send(&self, prepared: &Prepared) -> Result<Raw, ApiHttpError> {
+        let mut headers = vec![("Accept", "application/json")];
+        headers.extend(prepared.headers.iter().map(|(n, v)| (*n, v.as_str())));
+        let answer = self
+            .http
+            .send(&ApiRequest {
+                method: if prepared.post {
+                    Method::Post
+                } else {
+                    Method::Get
+                },
+                url: &prepared.url,
+                headers: &headers,
+                body: prepared.body.as_deref(),
+            })
+            .await?;
+        let header = |name: &str| answer.header(name).map(str::to_string);
+        Ok(Raw {
+            status: answer.status,
+            retry_after: header("retry-after"),
             reset: header("x-ratelimit-reset"),
             remaining: header("x-ratelimit-remaining"),
-            body: String::new(),
-        };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(failure)? {
-            if bytes.len() + chunk.len() > BODY_CAP {
-                return Err(Failure {
-                    why: format!("the answer is larger than {} MB", BODY_CAP >> 20),
-                    connect: false,
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        raw.body = String::from_utf8_lossy(&bytes).into_owned();
-        Ok(raw)
+            body: answer.body,
+        })
     }
 
     fn interpret(&self, raw: Raw, prepared: Prepared, attempts: u32) -> Result<Response, ApiError> {
@@ -375,52 +352,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
-    }
-}
-
-fn same_host_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same_host = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.host_str() == attempt.url().host_str());
-        if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else if same_host {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
-}
-
-fn failure(e: reqwest::Error) -> Failure {
-    let connect = e.is_connect();
-    let why = if e.is_timeout() {
-        format!("no answer within {} seconds", REQUEST_TIMEOUT.as_secs())
-    } else {
-        describe(e)
-    };
-    Failure { why, connect }
-}
-
-/// The innermost cause of a reqwest error ("connection refused"), never with the URL (it can
-/// hold SerpApi's key).
-fn describe(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut why = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        why = s.to_string();
-        source = s.source();
-    }
-    if let Some(i) = why.find(" (os error") {
-        why.truncate(i);
-    }
-    let mut chars = why.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => why,
     }
 }
 
