@@ -13,7 +13,8 @@ use prospect::templates::Catalog;
 use url::Url;
 
 /// A catalogue page of about `bytes`: nav, cookie banner, a product table, product cards and
-/// a footer, a third of the articles ours.
+/// a footer, a third of the articles ours. Every article has a name of its own (six kinds in
+/// numbered series), as in a real catalogue, so every one is judged.
 fn catalogue(bytes: usize) -> String {
     let names = [
         "LED-Lampe E27 A60 9 W, 806 lm, 2700 K",
@@ -32,7 +33,7 @@ fn catalogue(bytes: usize) -> String {
     );
     let mut i = 0;
     while s.len() < bytes * 2 / 3 {
-        let n = names[i % names.len()];
+        let n = format!("{} – Serie {}", names[i % names.len()], i / names.len());
         s.push_str(&format!(
             "<tr><td>LI-{i:05}</td><td>{n}</td><td>{} €</td></tr>",
             3 + i % 40
@@ -41,7 +42,7 @@ fn catalogue(bytes: usize) -> String {
     }
     s.push_str("</table>");
     while s.len() < bytes - 400 {
-        let n = names[i % names.len()];
+        let n = format!("{} – Serie {}", names[i % names.len()], i / names.len());
         s.push_str(&format!(
             "<div class=\"product-card\"><img src=\"/img/{i}.jpg\" alt=\"{n}\"><h3>{n}</h3><p>Art.-Nr. {i}</p></div>"
         ));

@@ -122,7 +122,7 @@ fn clean(s: &str) -> String {
     out
 }
 
-/// Buffers reused by [`element_text`] and [`letters_in`] over one page's walk.
+/// Buffers reused by [`element_text`] over one page's walk.
 #[derive(Default)]
 struct Scratch<'a> {
     stack: Vec<ego_tree::NodeRef<'a, Node>>,
@@ -132,6 +132,12 @@ struct Scratch<'a> {
 /// The text of an element, without hidden parts; at most a little more than an item's worth
 /// (a long text is not an item anyway), so a huge element costs nothing.
 fn element_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> String {
+    fill_text(el, scratch);
+    scratch.text.as_str().to_owned()
+}
+
+/// [`element_text`] into `scratch.text`.
+fn fill_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) {
     // Words joined by single spaces as they come (text nodes and elements separate words).
     let Scratch { stack, text: out } = scratch;
     out.clear();
@@ -164,24 +170,6 @@ fn element_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> String {
         stack.extend(node.children());
         stack[len..].reverse();
     }
-    out.as_str().to_owned()
-}
-
-/// The letters of an element's visible text (what [`element_text`] would hold), counted
-/// without building it.
-fn letters_in<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> usize {
-    let stack = &mut scratch.stack;
-    stack.clear();
-    stack.extend(el.children());
-    let mut letters = 0;
-    while let Some(node) = stack.pop() {
-        match node.value() {
-            Node::Text(t) => letters += count_letters(t),
-            Node::Element(e) if !is_hidden(e.name()) => stack.extend(node.children()),
-            _ => {}
-        }
-    }
-    letters
 }
 
 /// The alphabetic characters of `text`: ASCII bytes counted as they are, the rest decoded.
@@ -305,6 +293,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         in_item: bool,
     }
     let mut scratch = Scratch::default();
+    let mut best_cell = String::new();
     let mut stack = vec![(doc.tree.root(), Ctx::default())];
     while let Some((node, ctx)) = stack.pop() {
         let mut ctx = ctx;
@@ -430,16 +419,21 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                     } else if name == "tr" {
                         // The cell that names the article: the one with the most letters
                         // (not the code, price or quantity).
-                        let best = er
-                            .children()
-                            .filter_map(ElementRef::wrap)
-                            .filter(|c| c.value().name() == "td")
-                            .map(|c| (letters_in(c, &mut scratch), c))
-                            .max_by_key(|(letters, _)| *letters)
-                            .filter(|(letters, _)| *letters >= 3)
-                            .map(|(_, cell)| element_text(cell, &mut scratch));
-                        if let Some(best) = best.filter(|t| usable_item(t)) {
-                            row_items.push(best);
+                        // (Each cell's text is read once; on a tie the later cell wins.)
+                        let mut most = None;
+                        for cell in er.children().filter_map(ElementRef::wrap) {
+                            if cell.value().name() != "td" {
+                                continue;
+                            }
+                            fill_text(cell, &mut scratch);
+                            let letters = count_letters(&scratch.text);
+                            if most.is_none_or(|m| letters >= m) {
+                                most = Some(letters);
+                                std::mem::swap(&mut best_cell, &mut scratch.text);
+                            }
+                        }
+                        if most.is_some_and(|m| m >= 3) && usable_item(&best_cell) {
+                            row_items.push(best_cell.clone());
                             ctx.in_item = true;
                         }
                     }
@@ -479,6 +473,24 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     page
 }
 
+/// Printable ASCII, not empty, with single spaces between words and none at either end.
+fn tidy_ascii(bytes: &[u8]) -> bool {
+    let mut after_space = true;
+    for &b in bytes {
+        if b == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if (b'!'..=b'~').contains(&b) {
+            after_space = false;
+        } else {
+            return false;
+        }
+    }
+    !after_space
+}
+
 /// Text as it is read, kept tidy while it is written: words joined by one space, a line
 /// break where the source has one or a block begins, no empty lines, no space at either end
 /// of a line.
@@ -500,12 +512,7 @@ impl Lines {
     fn push(&mut self, text: &str) {
         let bytes = text.as_bytes();
         // Most text nodes are printable ASCII with single spaces inside: taken whole.
-        if let (Some(b' '..=b'~'), Some(b' '..=b'~')) = (bytes.first(), bytes.last())
-            && bytes[0] != b' '
-            && bytes[bytes.len() - 1] != b' '
-            && bytes.iter().all(|b| (b' '..=b'~').contains(b))
-            && memchr::memmem::find(bytes, b"  ").is_none()
-        {
+        if tidy_ascii(bytes) {
             self.word(text);
             return;
         }

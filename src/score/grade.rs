@@ -8,7 +8,7 @@ use std::fmt;
 use url::Url;
 
 use super::facts;
-use super::matcher::{Matcher, TermKind};
+use super::matcher::{Hit, Matcher, TermKind};
 use super::normalize::fold;
 use super::words::{BIG, LISTING_AND_NOT_A_COMPANY, NOT_A_COMPANY, SINCE, WordList};
 use crate::extract::contacts::{self, Contacts};
@@ -132,41 +132,18 @@ pub fn grade_site(
     langs.sort_unstable();
     langs.dedup();
 
-    // Catalogue items from catalogue pages and the home page, each once.
-    let mut decisions = Vec::new();
-    let mut seen = HashSet::new();
+    // Catalogue items from catalogue pages and the home page.
     let has_catalogue_page = analysed
         .iter()
         .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
-    for (p, text) in &analysed {
-        let counts = match p.kind {
-            PageKind::Products => true,
-            PageKind::Home => true,
+    let candidates: Vec<(&str, &SitePage)> = analysed
+        .iter()
+        .filter(|(p, _)| match p.kind {
+            PageKind::Products | PageKind::Home => true,
             _ => !has_catalogue_page && p.kind == PageKind::About,
-        };
-        if !counts {
-            continue;
-        }
-        for item in &text.items {
-            if !seen.insert(fold(item)) {
-                continue;
-            }
-            decisions.push(ItemDecision {
-                text: item.clone(),
-                page: p.url.to_string(),
-                verdict: judge(matcher, item, &langs),
-            });
-        }
-    }
-    let items = decisions.len();
-    let ours = decisions
-        .iter()
-        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
-        .count();
-    let trade = decisions
-        .iter()
-        .filter(|d| matches!(d.verdict, Verdict::Trade(_)))
-        .count();
+        })
+        .flat_map(|(p, t)| t.items.iter().map(move |item| (item.as_str(), *p)))
+        .collect();
 
     // Text-level context: what the site says about itself.
     let mut about = String::new();
@@ -206,8 +183,36 @@ pub fn grade_site(
         address.push_str(&t.chrome_text);
         address.push('\n');
     }
+
+    // The items and the site's text searched in one pass (each distinct word stemmed once).
+    let mut texts: Vec<&str> = candidates.iter().map(|(item, _)| *item).collect();
+    texts.push(&all_text);
+    let found = matcher.find_each(&texts, &langs);
+    // Each item once (as folded: `LED-Lampe` and `LED Lampe` are one).
+    let mut decisions = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, (item, page)) in candidates.iter().enumerate() {
+        if !seen.insert(found.folded(i)) {
+            continue;
+        }
+        decisions.push(ItemDecision {
+            text: item.to_string(),
+            page: page.url.to_string(),
+            verdict: verdict(matcher, &found.hits[i]),
+        });
+    }
+    let items = decisions.len();
+    let ours = decisions
+        .iter()
+        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
+        .count();
+    let trade = decisions
+        .iter()
+        .filter(|d| matches!(d.verdict, Verdict::Trade(_)))
+        .count();
     // The home page's title is in `all_text` already: its fold serves the word lists too.
-    let (text_hits, folded_all) = matcher.find_and_fold(&all_text, &langs);
+    let text_hits = &found.hits[candidates.len()];
+    let folded_all = found.folded(candidates.len());
     let text_kinds: Vec<TermKind> = text_hits
         .iter()
         .map(|h| matcher.terms()[h.term].kind)
@@ -289,8 +294,8 @@ pub fn grade_site(
             .emails
             .iter()
             .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
-    let says = |words: &WordList| words.found_in(&folded_all);
-    let counts = LISTING_AND_NOT_A_COMPANY.found_in(&folded_all);
+    let says = |words: &WordList| words.found_in(folded_all);
+    let counts = LISTING_AND_NOT_A_COMPANY.found_in(folded_all);
     let (listing, not_company) = (counts[0] > 0, counts[1] > 0);
     // A site whose own titles and addresses call it a blog, news or classifieds, and that has
     // no catalogue page, is not a company catalogue, however many products a post names.
@@ -411,8 +416,8 @@ pub fn grade_site(
     }
 }
 
-fn judge(matcher: &Matcher, item: &str, langs: &[&str]) -> Verdict {
-    let hits = matcher.find(item, langs);
+/// What an item is, from the terms found in it.
+fn verdict(matcher: &Matcher, hits: &[Hit]) -> Verdict {
     let terms = matcher.terms();
     if let Some(h) = hits
         .iter()

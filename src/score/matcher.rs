@@ -33,6 +33,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::gate::Gate;
 use super::normalize::{Folder, Word, is_no_space_script, stem_input, stemmer_for};
 use crate::plan::Plan;
+use search::Text;
 
 /// Letters a page word may have beyond a prefix key (`żarówk|ami`, `ampul|ler`).
 pub const MAX_TAIL: usize = 4;
@@ -98,6 +99,26 @@ pub struct Hit {
     /// `&text[hit.start..hit.end]` is the phrase as the page wrote it, e.g. `LED-Lampen`.
     pub start: usize,
     pub end: usize,
+}
+
+/// What [`Matcher::find_each`] found: the hits of each text (offsets in that text), and each
+/// text as it was folded.
+#[derive(Debug)]
+pub struct Found {
+    pub hits: Vec<Vec<Hit>>,
+    folded: String,
+    /// The range of each text's words (with a space before and after) in `folded`.
+    ranges: Vec<Option<(usize, usize)>>,
+}
+
+impl Found {
+    /// Text `i` folded as for the search: ` w1 w2 … ` (a space before and after every word).
+    pub fn folded(&self, i: usize) -> &str {
+        match self.ranges.get(i).copied().flatten() {
+            Some((a, z)) => &self.folded[a..z],
+            None => " ",
+        }
+    }
 }
 
 /// The compiled terms of one campaign. Build it once, share it between threads.
@@ -457,65 +478,73 @@ impl Matcher {
         let hits = if self.screen_patterns.is_empty() {
             Vec::new()
         } else {
-            self.search(text, &page.out, &page.words, langs)
+            let text = Text {
+                original: text,
+                folded: &page.out,
+                words: &page.words,
+                starts_text: None,
+            };
+            self.search(&text, langs)
         };
         (hits, page.out)
     }
 
-    fn search(&self, text: &str, folded: &str, words: &[Word], langs: &[&str]) -> Vec<Hit> {
-        // Segments in which English terms are tried, and all segments searched.
-        let mut page_langs = bit(ENGLISH_SEG);
-        for lang in langs {
-            if let Some(alg) = stemmer_for(lang) {
-                page_langs |= bit(segment_of(alg));
+    /// Terms found in each of `texts`, as [`find`](Matcher::find) finds them in each one
+    /// alone, in one pass: the texts are folded and screened together and each distinct word
+    /// is stemmed once, which is what makes a catalogue of hundreds of items cheap.
+    pub fn find_each(&self, texts: &[&str], langs: &[&str]) -> Found {
+        // One text after the other, a line break after each (a separator in any script).
+        let mut joined = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+        let mut starts = Vec::with_capacity(texts.len());
+        for t in texts {
+            starts.push(joined.len());
+            joined.push_str(t);
+            joined.push('\n');
+        }
+        let mut page = Folder::new(true, true);
+        page.reserve(joined.len());
+        page.push_str(&joined, 0);
+        page.finish();
+        let words = &page.words;
+        let first_words: Vec<usize> = starts
+            .iter()
+            .map(|&s| words.partition_point(|w| w.orig_start < s))
+            .collect();
+        let mut starts_text = vec![false; words.len()];
+        for &w in &first_words {
+            if let Some(flag) = starts_text.get_mut(w) {
+                *flag = true;
             }
         }
-        let active = self.always | page_langs;
-
-        let (mut spans, screened) = self.screen(folded, words, active, page_langs);
-
-        let lines = self.token_lines(text, folded, words, &screened, active, page_langs);
-        if let Some(keyed) = &self.keyed {
-            for m in keyed.find_iter(lines.text.as_str()) {
-                let first = lines.tokens.partition_point(|t| t.0 < m.start());
-                let last = lines.tokens.partition_point(|t| t.0 < m.end()) - 1;
-                let (a, z) = (lines.tokens[first].1, lines.tokens[last].1);
-                let seg = usize::from(lines.text.as_bytes()[m.start()] - 1);
-                for &t in &self.keyed_terms[m.pattern().as_usize()] {
-                    // English terms are stemmed in the page's languages only. (Filtering
-                    // after the search: such a match, dropped, can hide a shorter one of a
-                    // term in that language starting at the same word.)
-                    if self.english[t] && page_langs & bit(seg) == 0 {
-                        continue;
-                    }
-                    spans.push((words[a].start, words[z].end, t));
-                }
+        let mut hits = vec![Vec::new(); texts.len()];
+        if !self.screen_patterns.is_empty() {
+            let text = Text {
+                original: &joined,
+                folded: &page.out,
+                words,
+                starts_text: Some(&starts_text),
+            };
+            for hit in self.search(&text, langs) {
+                let i = starts.partition_point(|&s| s <= hit.start) - 1;
+                hits[i].push(Hit {
+                    term: hit.term,
+                    start: hit.start - starts[i],
+                    end: hit.end - starts[i],
+                });
             }
         }
-
-        // Leftmost-longest over all segments and substring terms; equal ranges all stay.
-        // `spans` is a few sorted runs (one per segment): the stable sort merges them.
-        spans.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)).then(x.2.cmp(&y.2)));
-        spans.dedup();
-        let mut hits = Vec::new();
-        let mut kept: Option<(usize, usize)> = None;
-        let mut orig = (0, 0);
-        for (a, z, term) in spans {
-            match kept {
-                Some(k) if k == (a, z) => {}
-                Some((_, end)) if a < end => continue,
-                _ => {
-                    kept = Some((a, z));
-                    orig = (original_start(text, words, a), original_end(text, words, z));
-                }
-            }
-            hits.push(Hit {
-                term,
-                start: orig.0,
-                end: orig.1,
-            });
+        let ranges = (0..texts.len())
+            .map(|i| {
+                let (lo, hi) = (first_words[i], first_words.get(i + 1).copied());
+                let hi = hi.unwrap_or(words.len());
+                (lo < hi).then(|| (words[lo].start - 1, words[hi - 1].end + 1))
+            })
+            .collect();
+        Found {
+            hits,
+            folded: page.out,
+            ranges,
         }
-        hits
     }
 
     /// Convenience: the distinct terms found.
@@ -525,243 +554,6 @@ impl Matcher {
         terms.dedup();
         terms
     }
-
-    /// The screening step: (folded start, folded end, term) of the terms found by screening
-    /// alone (scripts without spaces), and the (word, screening pattern) pairs of the words
-    /// worth stemming, by word.
-    ///
-    /// Patterns at the start of a word are looked for only in the words whose first two
-    /// bytes some pattern starts with (most words of a page are let through by one look-up);
-    /// the others in one overlapping pass over the page.
-    #[allow(clippy::type_complexity)]
-    fn screen(
-        &self,
-        folded: &str,
-        words: &[Word],
-        active: u32,
-        page_langs: u32,
-    ) -> (Vec<(usize, usize, usize)>, Vec<(usize, usize)>) {
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        let mut screened: Vec<(usize, usize)> = Vec::new();
-        let bytes = folded.as_bytes();
-        if let Some(anywhere) = &self.anywhere_screen {
-            for m in anywhere.find_overlapping_iter(folded) {
-                let pattern = self.anywhere_patterns[m.pattern().as_usize()];
-                let s = &self.screen_patterns[pattern];
-                for &t in &s.substring_terms {
-                    let (a, z) = (m.start(), m.end());
-                    let a = if bytes[a] == b' ' { a + 1 } else { a };
-                    let z = if bytes[z - 1] == b' ' { z - 1 } else { z };
-                    spans.push((a, z, t));
-                }
-                if s.segments(active, page_langs) == 0 {
-                    continue;
-                }
-                let word = if s.anywhere {
-                    words
-                        .partition_point(|w| w.start <= m.start())
-                        .checked_sub(1)
-                } else {
-                    words
-                        .binary_search_by_key(&(m.start() + 1), |w| w.start)
-                        .ok()
-                };
-                if let Some(w) = word {
-                    screened.push((w, pattern));
-                }
-            }
-        }
-        if let Some(word_screen) = &self.word_screen {
-            for (i, w) in words.iter().enumerate() {
-                // Every word has a space before it and one after it.
-                if !self.gate.lets_through(bytes[w.start], bytes[w.start + 1]) {
-                    continue;
-                }
-                let around = aho_corasick::Input::new(folded).range(w.start - 1..w.end + 1);
-                for m in word_screen.find_overlapping_iter(around) {
-                    let pattern = self.word_patterns[m.pattern().as_usize()];
-                    if self.screen_patterns[pattern].segments(active, page_langs) != 0 {
-                        screened.push((i, pattern));
-                    }
-                }
-            }
-        }
-        if !screened.is_sorted_by_key(|p| p.0) {
-            screened.sort_by_key(|p| p.0);
-        }
-        (spans, screened)
-    }
-
-    /// One line of tokens per segment for the screened words.
-    fn token_lines(
-        &self,
-        text: &str,
-        folded: &str,
-        words: &[Word],
-        screened: &[(usize, usize)],
-        active: u32,
-        page_langs: u32,
-    ) -> Lines {
-        // Pages repeat their words: each distinct word (as written) is stemmed once per
-        // segment. `distinct` numbers them; `memo[id * SEGMENTS + seg]` is its token.
-        let mut distinct: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
-        let mut memo: Vec<Memo> = Vec::new();
-        // Per candidate word: its range in `screened`, the segments to stem it in, its id.
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut segments = 0u32;
-        let mut i = 0;
-        while i < screened.len() {
-            let word = screened[i].0;
-            let mut j = i;
-            let mut mask = 0u32;
-            while j < screened.len() && screened[j].0 == word {
-                mask |= self.screen_patterns[screened[j].1].segments(active, page_langs);
-                j += 1;
-            }
-            let w = words[word];
-            let next = distinct.len();
-            let id = *distinct
-                .entry(&text[w.orig_start..w.orig_end])
-                .or_insert(next);
-            if id == next {
-                memo.resize(memo.len() + SEGMENTS, Memo::Unknown);
-            }
-            candidates.push(Candidate {
-                word,
-                screened: (i, j),
-                segments: mask,
-                id,
-            });
-            segments |= mask;
-            i = j;
-        }
-
-        let mut lines = Lines {
-            text: String::new(),
-            tokens: Vec::new(),
-        };
-        for seg in (0..SEGMENTS).filter(|s| segments & bit(*s) != 0) {
-            let mut previous: Option<usize> = None;
-            for c in &candidates {
-                if c.segments & bit(seg) == 0 {
-                    continue;
-                }
-                let w = words[c.word];
-                let start = lines.text.len();
-                if previous.is_none_or(|p| p + 1 != c.word) {
-                    lines.text.push(BREAK);
-                }
-                let token = lines.text.len();
-                let made = match memo[c.id * SEGMENTS + seg] {
-                    Memo::At(from, to) => {
-                        lines.text.extend_from_within(from..to);
-                        true
-                    }
-                    Memo::Absent => false,
-                    Memo::Unknown => {
-                        let original = &text[w.orig_start..w.orig_end];
-                        let word_folded = &folded[w.start..w.end];
-                        let (lo, hi) = c.screened;
-                        let made = self.push_token(
-                            seg,
-                            original,
-                            word_folded,
-                            &screened[lo..hi],
-                            &mut lines.text,
-                        );
-                        memo[c.id * SEGMENTS + seg] = if made {
-                            Memo::At(token, lines.text.len())
-                        } else {
-                            Memo::Absent
-                        };
-                        made
-                    }
-                };
-                if made {
-                    lines.text.push(' ');
-                    lines.tokens.push((token, c.word));
-                    previous = Some(c.word);
-                } else {
-                    lines.text.truncate(start);
-                }
-            }
-            lines.text.push(BREAK);
-        }
-        lines
-    }
-
-    /// Appends the token (`tag + key`) of one page word in segment `seg` to `out`, if the word
-    /// has one that some term uses; false (and `out` as it was) if not.
-    fn push_token(
-        &self,
-        seg: usize,
-        original: &str,
-        folded: &str,
-        screened: &[(usize, usize)],
-        out: &mut String,
-    ) -> bool {
-        let token = out.len();
-        out.push(tag(seg));
-        if seg != PREFIX_SEG {
-            push_stem_key(&self.stemmers[seg], original, folded, out);
-            if self.tokens.contains(&out[token..]) {
-                return true;
-            }
-            out.truncate(token + 1);
-        }
-        if let Some(key) = self.prefix_key_of(seg, folded, screened) {
-            out.push_str(key);
-            return true;
-        }
-        out.truncate(token);
-        false
-    }
-    /// The token of the longest prefix key of segment `seg` that the word starts with and
-    /// goes beyond by no more than the key allows.
-    fn prefix_key_of(&self, seg: usize, word: &str, screened: &[(usize, usize)]) -> Option<&str> {
-        let word_len = word.chars().count();
-        let mut best: Option<(usize, &str)> = None;
-        for &(_, p) in screened {
-            let s = &self.screen_patterns[p];
-            let first = s.text.chars().next().map_or(0, char::len_utf8);
-            let prefix = &s.text[first..];
-            for (key_seg, tail, token) in &s.prefix_keys {
-                if *key_seg == seg
-                    && word_len <= prefix.chars().count() + tail
-                    && best.is_none_or(|(len, _)| len < prefix.len())
-                {
-                    best = Some((prefix.len(), token));
-                }
-            }
-        }
-        best.map(|(_, token)| token)
-    }
-}
-
-/// The token lines of a page and, for each token, (its offset in `text`, its word).
-struct Lines {
-    text: String,
-    tokens: Vec<(usize, usize)>,
-}
-
-/// A screened word of a page.
-struct Candidate {
-    word: usize,
-    /// Its range in the screened matches.
-    screened: (usize, usize),
-    /// Segments to make a token in.
-    segments: u32,
-    /// Number of the distinct word (as written) in the page.
-    id: usize,
-}
-
-/// The token of a distinct word in one segment.
-#[derive(Debug, Clone, Copy)]
-enum Memo {
-    Unknown,
-    Absent,
-    /// Byte range of its first use in the token lines.
-    At(usize, usize),
 }
 
 fn add_prefix_key(s: &mut Screen, seg: usize, tail: usize, token: &str, english: bool) {
@@ -794,43 +586,6 @@ fn build<'a>(patterns: impl Iterator<Item = &'a str>, kind: MatchKind) -> Option
         .ok()
 }
 
-/// The original byte offset where folded offset `at` (the start of a hit) begins.
-fn original_start(text: &str, words: &[Word], at: usize) -> usize {
-    let Some(i) = words.partition_point(|w| w.start <= at).checked_sub(1) else {
-        return 0;
-    };
-    let w = words[i];
-    if w.start == at {
-        return w.orig_start;
-    }
-    refold(text, w, |out_len| out_len > at - w.start, false).unwrap_or(w.orig_start)
-}
-
-/// The original byte offset where folded offset `at` (the end of a hit) ends.
-fn original_end(text: &str, words: &[Word], at: usize) -> usize {
-    let Some(i) = words.partition_point(|w| w.start < at).checked_sub(1) else {
-        return 0;
-    };
-    let w = words[i];
-    if w.end == at {
-        return w.orig_end;
-    }
-    refold(text, w, |out_len| out_len >= at - w.start, true).unwrap_or(w.orig_end)
-}
-
-/// Folds a word's original text again, one character at a time, until `reached` says the
-/// folded length got to the offset wanted; the start (or end) of that character.
-fn refold(text: &str, w: Word, reached: impl Fn(usize) -> bool, end: bool) -> Option<usize> {
-    let original = text.get(w.orig_start..w.orig_end)?;
-    let mut f = Folder::new(false, true);
-    for (j, c) in original.char_indices() {
-        f.push_char(c, 0);
-        if reached(f.len()) {
-            return Some(w.orig_start + j + if end { c.len_utf8() } else { 0 });
-        }
-    }
-    None
-}
-
+mod search;
 #[cfg(test)]
 mod tests;

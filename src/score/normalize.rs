@@ -393,8 +393,9 @@ fn push_char_bytes(buf: &mut Vec<u8>, ch: char) {
 }
 
 /// How a character folds, precomputed for the blocks most pages are written in (Latin,
-/// Greek, Cyrillic, Hebrew, Arabic, CJK punctuation, kana, full-width forms): a page in
-/// Russian is 30,000 of them, and the full rules cost ~100 ns a character.
+/// Greek, Cyrillic, Hebrew, Arabic, punctuation and currency signs, CJK punctuation, kana,
+/// full-width forms): a page in Russian is 30,000 of them, and the full rules cost ~100 ns a
+/// character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
     /// Becomes these letters (up to three: `ß` → `ss`, `㎏` is not in a table block).
@@ -409,7 +410,9 @@ enum Entry {
 
 const TABLE_BLOCKS: [(char, char); 4] = [
     ('\u{0080}', '\u{07FF}'),
-    ('\u{1E00}', '\u{1FFF}'),
+    // Latin and Greek with several accents, then dashes, quotes, bullets, the spaces of
+    // typesetting, super- and subscripts and currency signs (`–`, `“`, `•`, `€`).
+    ('\u{1E00}', '\u{20CF}'),
     ('\u{3000}', '\u{30FF}'),
     ('\u{FF00}', '\u{FFEF}'),
 ];

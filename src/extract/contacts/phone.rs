@@ -30,7 +30,7 @@ fn candidates(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let first = at + bytes[at..].iter().position(u8::is_ascii_digit)?;
+            let first = next_digit(bytes, at)?;
             // The run: digits and separators; it ends after its last digit.
             let mut i = first + 1;
             let mut last_digit_end = i;
@@ -71,6 +71,28 @@ fn candidates(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
             return Some((start, end, digits_at_last));
         }
     })
+}
+
+/// The first ASCII digit at or after `from`: eight bytes at a time while there is none.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // Digits become the bytes 0–9; then "a byte below 10" is exact for bytes below 128
+        // (and the others never look like one: their high bit stays set).
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'0'));
+        if x.wrapping_sub(ONES * 10) & !x & HIGHS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
 }
 
 /// Where a run of several numbers is cut when it is not one number as a whole
@@ -417,6 +439,15 @@ mod candidate_tests {
             "a1b22c333",
         ] {
             assert_eq!(runs(text), by_regex(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn next_digit_is_the_first_digit(bytes in proptest::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
+            let from = from.min(bytes.len());
+            let want = bytes[from..].iter().position(u8::is_ascii_digit).map(|p| from + p);
+            prop_assert_eq!(next_digit(&bytes, from), want);
         }
     }
 

@@ -297,7 +297,14 @@ proptest::proptest! {
             }
         }
         let active = m.always | page_langs;
-        let (mut spans, mut screened) = m.screen(&page.out, &page.words, active, page_langs);
+        let text = super::search::Text {
+            original: &text,
+            folded: &page.out,
+            words: &page.words,
+            starts_text: None,
+        };
+        let segs = super::search::Segments { active, page_langs };
+        let (mut spans, mut screened) = m.screen(&text, segs);
         let (mut want_spans, mut want) =
             screen_by_one_pass(&m, &page.out, &page.words, active, page_langs);
         for v in [&mut screened, &mut want] {
@@ -308,5 +315,47 @@ proptest::proptest! {
         want_spans.sort_unstable();
         proptest::prop_assert_eq!(screened, want);
         proptest::prop_assert_eq!(spans, want_spans);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Several texts searched in one pass give what each gives searched alone: no term
+    /// crosses from one text into the next, and offsets are each text's own.
+    #[test]
+    fn find_each_finds_what_find_finds_in_each(
+        texts in proptest::collection::vec(
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "LED", "lamp", "lamps", "LED-Lampen", "Lampe", "żarówka", "LED.", "ampul",
+                    "مضخة", "مياه", "LED灯泡", "灯泡", "LED", "bulb", "tube", "T8", "—", "x", "",
+                ]),
+                0..8,
+            ),
+            0..6,
+        ),
+        langs in proptest::sample::subsequence(vec!["de", "pl", "tr", "ar"], 0..3),
+    ) {
+        let m = Matcher::new(vec![
+            product("LED lamp", "en"),
+            product("LED-Lampe", "de"),
+            product("żarówka LED", "pl"),
+            product("LED ampul", "tr"),
+            product("مضخة مياه", "ar"),
+            product("LED灯泡", "zh"),
+            product("灯泡 LED", "zh"),
+            product("T8 LED tube", "en"),
+            term("LED bulb", TermKind::Related, "en"),
+        ]);
+        let texts: Vec<String> = texts.iter().map(|words| words.join(" ")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let found = m.find_each(&refs, &langs);
+        for (i, text) in refs.iter().enumerate() {
+            let (alone, folded) = m.find_and_fold(text, &langs);
+            proptest::prop_assert_eq!(&found.hits[i], &alone, "text {} {:?}", i, text);
+            let folded = if folded.trim().is_empty() { " ".to_string() } else { folded };
+            proptest::prop_assert_eq!(found.folded(i), folded.as_str());
+        }
     }
 }
