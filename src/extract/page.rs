@@ -458,8 +458,8 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     // Each item once, in any case: a catalogue repeats its names (a table and its cards),
     // so a name seen as written is dropped before it is lower-cased.
     let keep: Vec<bool> = {
-        let mut written = std::collections::HashSet::new();
-        let mut lower = std::collections::HashSet::new();
+        let mut written = hashbrown::HashSet::new();
+        let mut lower = hashbrown::HashSet::new();
         items
             .iter()
             .map(|i| written.insert(i.as_str()) && lower.insert(i.to_lowercase()))

@@ -2,7 +2,9 @@
 //! is ours gives A/B/C; a listing of one company elsewhere gives D; nothing of our trade, or
 //! not a company at all, gives X. Every grade comes with its evidence.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use hashbrown::HashSet;
 use std::fmt;
 
 use url::Url;
@@ -343,13 +345,14 @@ pub fn grade_site(
     };
 
     let big = grade == Grade::C && (items >= 200 || says(&BIG) > 0 || decades(&all_text));
-    let matched: BTreeSet<String> = decisions
+    let matched: BTreeSet<&str> = decisions
         .iter()
         .filter_map(|d| match &d.verdict {
-            Verdict::Ours(t) => Some(t.clone()),
+            Verdict::Ours(t) => Some(t),
             _ => None,
         })
         .flatten()
+        .map(String::as_str)
         .collect();
     let matched_products: Vec<String> = if matched.is_empty() && grade == Grade::D {
         text_hits
@@ -360,7 +363,7 @@ pub fn grade_site(
             .into_iter()
             .collect()
     } else {
-        matched.into_iter().collect()
+        matched.into_iter().map(String::from).collect()
     };
     let company = if grade == Grade::D {
         d_company(&contacts, &legal, &all_text)
@@ -382,7 +385,10 @@ pub fn grade_site(
     let catalogue_pages: BTreeSet<String> = decisions
         .iter()
         .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
-        .map(|d| short_page(&d.page))
+        .map(|d| d.page.as_str())
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .map(short_page)
         .collect();
     let evidence = evidence(
         grade,
@@ -425,13 +431,16 @@ fn verdict(matcher: &Matcher, hits: &[Hit]) -> Verdict {
     {
         return Verdict::Excluded(terms[h.term].text.clone());
     }
+    // The terms' texts, sorted, each once.
     let names = |f: &dyn Fn(TermKind) -> bool| -> Vec<String> {
-        hits.iter()
+        let mut names: Vec<&str> = hits
+            .iter()
             .filter(|h| f(terms[h.term].kind))
-            .map(|h| terms[h.term].text.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
+            .map(|h| terms[h.term].text.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().map(String::from).collect()
     };
     let ours = names(&|k| matches!(k, TermKind::Product(_)));
     if !ours.is_empty() {

@@ -37,10 +37,18 @@ impl Matcher {
 
         let lines = self.token_lines(text, &screened, segs);
         if let Some(keyed) = &self.keyed {
+            // Matches come in text order: the tokens are walked, not searched for.
+            let tokens = &lines.tokens;
+            let mut first = 0;
             for m in keyed.find_iter(lines.text.as_str()) {
-                let first = lines.tokens.partition_point(|t| t.0 < m.start());
-                let last = lines.tokens.partition_point(|t| t.0 < m.end()) - 1;
-                let (a, z) = (lines.tokens[first].1, lines.tokens[last].1);
+                while first < tokens.len() && tokens[first].0 < m.start() {
+                    first += 1;
+                }
+                let mut last = first;
+                while last + 1 < tokens.len() && tokens[last + 1].0 < m.end() {
+                    last += 1;
+                }
+                let (a, z) = (tokens[first].1, tokens[last].1);
                 let seg = usize::from(lines.text.as_bytes()[m.start()] - 1);
                 for &t in &self.keyed_terms[m.pattern().as_usize()] {
                     // English terms are stemmed in the page's languages only. (Filtering
@@ -61,15 +69,25 @@ impl Matcher {
         let mut hits = Vec::new();
         let mut kept: Option<(usize, usize)> = None;
         let mut orig = (0, 0);
+        // The words where the kept hits start and end: kept hits do not overlap, so both
+        // only move forward.
+        let (mut first, mut last) = (0, 0);
         for (a, z, term) in spans {
             match kept {
                 Some(k) if k == (a, z) => {}
                 Some((_, end)) if a < end => continue,
                 _ => {
                     kept = Some((a, z));
+                    while first + 1 < words.len() && words[first + 1].start <= a {
+                        first += 1;
+                    }
+                    last = last.max(first);
+                    while last + 1 < words.len() && words[last + 1].start < z {
+                        last += 1;
+                    }
                     orig = (
-                        original_start(text.original, words, a),
-                        original_end(text.original, words, z),
+                        original_start(text.original, words[first], a),
+                        original_end(text.original, words[last], z),
                     );
                 }
             }
@@ -338,11 +356,8 @@ enum Memo {
 }
 
 /// The original byte offset where folded offset `at` (the start of a hit) begins.
-fn original_start(text: &str, words: &[Word], at: usize) -> usize {
-    let Some(i) = words.partition_point(|w| w.start <= at).checked_sub(1) else {
-        return 0;
-    };
-    let w = words[i];
+/// (`w` is the word it falls in.)
+fn original_start(text: &str, w: Word, at: usize) -> usize {
     if w.start == at {
         return w.orig_start;
     }
@@ -350,11 +365,8 @@ fn original_start(text: &str, words: &[Word], at: usize) -> usize {
 }
 
 /// The original byte offset where folded offset `at` (the end of a hit) ends.
-fn original_end(text: &str, words: &[Word], at: usize) -> usize {
-    let Some(i) = words.partition_point(|w| w.start < at).checked_sub(1) else {
-        return 0;
-    };
-    let w = words[i];
+/// (`w` is the word it falls in.)
+fn original_end(text: &str, w: Word, at: usize) -> usize {
     if w.end == at {
         return w.orig_end;
     }
