@@ -623,6 +623,16 @@ mod tests {
     }
 
     #[test]
+    fn an_item_is_kept_once_in_any_case() {
+        let html = r#"<main><ul><li>LED-Lampe E27</li><li>Ampoule LED</li><li>led-lampe e27</li>
+            <li>LED-LAMPE E27</li><li>ÉCLAIRAGE</li><li>éclairage</li><li>LED-Lampe E14</li></ul></main>"#;
+        assert_eq!(
+            analyze(html, true).items,
+            ["LED-Lampe E27", "Ampoule LED", "ÉCLAIRAGE", "LED-Lampe E14"]
+        );
+    }
+
+    #[test]
     fn deep_nesting_and_garbage_do_not_overflow() {
         let deep = format!(
             "<p>before</p>{}x{}",

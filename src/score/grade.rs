@@ -125,12 +125,19 @@ pub fn grade_site(
         .map(|(p, d)| (p, page::analyze_doc(d, p.kind == PageKind::Products)))
         .collect();
     let site_lang = analysed.iter().find_map(|(_, t)| t.lang.clone());
-    let mut langs: Vec<&str> = site_lang.iter().map(String::as_str).collect();
-    langs.extend(
-        plan.products
-            .iter()
-            .flat_map(|p| p.names.keys().map(String::as_str)),
-    );
+    // The languages the pages may be in (English terms are stemmed in each): those the pages
+    // declare, else those of the plan's local names.
+    let mut langs: Vec<&str> = analysed
+        .iter()
+        .filter_map(|(_, t)| t.lang.as_deref())
+        .collect();
+    if langs.is_empty() {
+        langs.extend(
+            plan.products
+                .iter()
+                .flat_map(|p| p.names.keys().map(String::as_str)),
+        );
+    }
     langs.sort_unstable();
     langs.dedup();
 
@@ -153,13 +160,27 @@ pub fn grade_site(
     let mut legal = String::new();
     let mut address = String::new();
     for (p, t) in &analysed {
-        let block = format!(
-            "{}\n{}\n{}\n{}\n",
-            t.title,
-            t.description,
-            t.headings.join("\n"),
-            t.main_text
+        let mut block = String::with_capacity(
+            t.title.len()
+                + t.description.len()
+                + t.headings.iter().map(|h| h.len() + 1).sum::<usize>()
+                + t.main_text.len()
+                + 4,
         );
+        // Title, description, the headings, the text: a line each.
+        for part in [&t.title, &t.description] {
+            block.push_str(part);
+            block.push('\n');
+        }
+        for (i, heading) in t.headings.iter().enumerate() {
+            if i > 0 {
+                block.push('\n');
+            }
+            block.push_str(heading);
+        }
+        block.push('\n');
+        block.push_str(&t.main_text);
+        block.push('\n');
         all_text.push_str(&block);
         // Image alt texts, each once, and not those that repeat an item's name (a product
         // card's photo): the text is read for what it mentions, not how often.
