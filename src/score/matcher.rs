@@ -339,43 +339,67 @@ impl Matcher {
                 always |= bit(segments[0]);
             }
             for seg in segments {
-                let mut pattern = String::new();
+                // Each word's keys: one, or two for an English term stemmed in another
+                // language, whose stemmer may keep an English ending (German keeps `pumps`):
+                // its English stem (`pump`) stemmed again is the other.
+                let mut alternatives: Vec<Vec<String>> = Vec::new();
                 for w in &f.words {
                     let folded = &f.out[w.start..w.end];
-                    let start = pattern.len();
-                    pattern.push(tag(seg));
+                    let mut keys: Vec<String> = Vec::new();
                     if seg == PREFIX_SEG {
                         let (key, tail) = prefix_key(folded);
-                        pattern.push_str(key);
                         add_prefix_key(b.screen(format!(" {key}")), seg, tail, key, false);
+                        keys.push(key.to_string());
                     } else {
                         let original = &term.text[w.orig_start..w.orig_end];
-                        push_stem_key(&stemmers[seg], original, folded, &mut pattern);
-                        let key = &pattern[start + 1..];
-                        let anywhere = ALGORITHMS[seg] == Algorithm::Arabic && !key.is_ascii();
-                        let prefix = screen_prefix(key);
-                        let text = if anywhere {
-                            prefix.to_string()
-                        } else {
-                            format!(" {prefix}")
-                        };
-                        let s = b.screen(text);
-                        s.anywhere = anywhere;
+                        let mut key = String::new();
+                        push_stem_key(&stemmers[seg], original, folded, &mut key);
+                        keys.push(key);
                         if english && seg != ENGLISH_SEG {
-                            s.english |= bit(seg);
-                        } else {
-                            s.own |= bit(seg);
+                            let mut base = String::new();
+                            push_stem_key(&stemmers[ENGLISH_SEG], original, folded, &mut base);
+                            let mut again = String::new();
+                            push_stem_key(&stemmers[seg], &base, &base, &mut again);
+                            if !keys.contains(&again) {
+                                keys.push(again);
+                            }
                         }
-                        if ALGORITHMS[seg] == Algorithm::Turkish {
-                            // The word as written, standing for its stem (`ürün` → `ür`).
-                            let s = b.screen(format!(" {folded}"));
-                            add_prefix_key(s, seg, MAX_TAIL, key, english);
+                        for key in &keys {
+                            let anywhere = ALGORITHMS[seg] == Algorithm::Arabic && !key.is_ascii();
+                            let prefix = screen_prefix(key);
+                            let text = if anywhere {
+                                prefix.to_string()
+                            } else {
+                                format!(" {prefix}")
+                            };
+                            let s = b.screen(text);
+                            s.anywhere = anywhere;
+                            if english && seg != ENGLISH_SEG {
+                                s.english |= bit(seg);
+                            } else {
+                                s.own |= bit(seg);
+                            }
+                            if ALGORITHMS[seg] == Algorithm::Turkish {
+                                // The word as written, standing for its stem (`ürün` → `ür`).
+                                let s = b.screen(format!(" {folded}"));
+                                add_prefix_key(s, seg, MAX_TAIL, key, english);
+                            }
+                            b.tokens.insert(format!("{}{key}", tag(seg)));
                         }
-                        b.tokens.insert(pattern[start..].to_string());
                     }
-                    pattern.push(' ');
+                    alternatives.push(keys);
                 }
-                b.keyed(pattern, ti);
+                // A pattern for every choice of keys (terms have a few words).
+                let mut patterns = vec![String::new()];
+                for keys in &alternatives {
+                    patterns = patterns
+                        .iter()
+                        .flat_map(|p| keys.iter().map(move |k| format!("{p}{}{k} ", tag(seg))))
+                        .collect();
+                }
+                for pattern in patterns {
+                    b.keyed(pattern, ti);
+                }
             }
         }
         let (word_patterns, anywhere_patterns): (Vec<usize>, Vec<usize>) =

@@ -62,6 +62,13 @@ fn english_terms_are_also_stemmed_in_the_page_languages() {
     let m = Matcher::new(vec![product("LED lamp", "en")]);
     assert!(m.find("LED Lampen", &[]).is_empty());
     assert_eq!(m.found("LED Lampen", &["de"]), [0]);
+    // German stemming keeps the English `pumps`; its English stem `pump` stemmed in German
+    // is the key that meets `Pumpen`, `Pumpe`.
+    let pumps = Matcher::new(vec![term("pumps", TermKind::Industry, "en")]);
+    assert_eq!(pumps.found("Gartenbewässerung und Pumpen", &["de"]), [0]);
+    assert_eq!(pumps.found("eine Pumpe", &["de"]), [0]);
+    assert!(pumps.found("Gartenbewässerung und Pumpen", &[]).is_empty());
+    assert!(pumps.found("Pumpernickel", &["de"]).is_empty());
 }
 
 #[test]
