@@ -222,6 +222,24 @@ fn terms_of_a_plan() {
     );
 }
 
+/// Terms in scripts with and without spaces, with and without stemmers, of every kind.
+fn many_languages() -> Matcher {
+    Matcher::new(vec![
+        product("LED lamp", "en"),
+        product("LED-Lampe", "de"),
+        product("żarówka LED", "pl"),
+        product("LED ampul", "tr"),
+        product("مضخة مياه", "ar"),
+        product("LED灯泡", "zh"),
+        product("灯泡 LED", "zh"),
+        product("T8 LED tube", "en"),
+        term("LED bulb", TermKind::Related, "en"),
+        term("lighting", TermKind::Industry, "en"),
+        term("solar pump", TermKind::Related, "en"),
+        term("l", TermKind::Exclude, "en"),
+    ])
+}
+
 /// The screening as one overlapping pass of all patterns over the whole folded page (how it
 /// was done before the word gate): the oracle for [`Matcher::screen`].
 #[allow(clippy::type_complexity)]
@@ -281,18 +299,7 @@ proptest::proptest! {
         ),
         langs in proptest::sample::subsequence(vec!["de", "pl", "tr", "ar", "fr"], 0..3),
     ) {
-        let m = Matcher::new(vec![
-            product("LED lamp", "en"),
-            product("LED-Lampe", "de"),
-            product("żarówka LED", "pl"),
-            product("LED ampul", "tr"),
-            product("مضخة مياه", "ar"),
-            product("LED灯泡", "zh"),
-            product("T8 LED tube", "en"),
-            term("lighting", TermKind::Industry, "en"),
-            term("solar pump", TermKind::Related, "en"),
-            term("l", TermKind::Exclude, "en"),
-        ]);
+        let m = many_languages();
         let text = words.join(" ");
         let mut page = Folder::new(true, true);
         page.push_str(&text, 0);
@@ -344,17 +351,7 @@ proptest::proptest! {
         ),
         langs in proptest::sample::subsequence(vec!["de", "pl", "tr", "ar"], 0..3),
     ) {
-        let m = Matcher::new(vec![
-            product("LED lamp", "en"),
-            product("LED-Lampe", "de"),
-            product("żarówka LED", "pl"),
-            product("LED ampul", "tr"),
-            product("مضخة مياه", "ar"),
-            product("LED灯泡", "zh"),
-            product("灯泡 LED", "zh"),
-            product("T8 LED tube", "en"),
-            term("LED bulb", TermKind::Related, "en"),
-        ]);
+        let m = many_languages();
         let texts: Vec<String> = texts.iter().map(|words| words.join(" ")).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let found = m.find_each(&refs, &langs);
