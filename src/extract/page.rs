@@ -138,6 +138,21 @@ fn element_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) -> String {
 
 /// [`element_text`] into `scratch.text`.
 fn fill_text<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) {
+    // Most cells, headings and list items hold one tidy text: taken as it is.
+    let mut children = el.children();
+    if let (Some(only), None) = (children.next(), children.next())
+        && let Node::Text(t) = only.value()
+        && tidy(t.as_bytes())
+    {
+        scratch.text.clear();
+        scratch.text.push_str(t);
+        return;
+    }
+    fill_text_by_walking(el, scratch);
+}
+
+/// [`fill_text`], node by node.
+fn fill_text_by_walking<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) {
     // Words joined by single spaces as they come (text nodes and elements separate words).
     let Scratch { stack, text: out } = scratch;
     out.clear();
@@ -473,22 +488,39 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     page
 }
 
-/// Printable ASCII, not empty, with single spaces between words and none at either end.
-fn tidy_ascii(bytes: &[u8]) -> bool {
+/// Text as tidy as [`Lines`] would write it: not empty, no white space but single spaces
+/// between words (control characters and Unicode spaces count as untidy).
+fn tidy(bytes: &[u8]) -> bool {
     let mut after_space = true;
-    for &b in bytes {
+    for (i, &b) in bytes.iter().enumerate() {
         if b == b' ' {
             if after_space {
                 return false;
             }
             after_space = true;
-        } else if (b'!'..=b'~').contains(&b) {
-            after_space = false;
-        } else {
+        } else if b < b' ' || unicode_space_at(bytes, i) {
             return false;
+        } else {
+            after_space = false;
         }
     }
     !after_space
+}
+
+/// Whether a Unicode white space character other than ASCII's starts at byte `i`: U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+fn unicode_space_at(bytes: &[u8], i: usize) -> bool {
+    let next = |k: usize| bytes.get(i + k).copied();
+    match bytes[i] {
+        0xC2 => matches!(next(1), Some(0x85 | 0xA0)),
+        0xE1 => next(1) == Some(0x9A) && next(2) == Some(0x80),
+        0xE2 => matches!(
+            (next(1), next(2)),
+            (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
+        ),
+        0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
+        _ => false,
+    }
 }
 
 /// Text as it is read, kept tidy while it is written: words joined by one space, a line
@@ -511,8 +543,9 @@ impl Lines {
     /// Appends a text node: a word split across nodes (`<b>LED</b>-Lampe`) stays one word.
     fn push(&mut self, text: &str) {
         let bytes = text.as_bytes();
-        // Most text nodes are printable ASCII with single spaces inside: taken whole.
-        if tidy_ascii(bytes) {
+        // Most text nodes have single spaces between their words and no other white space:
+        // taken whole.
+        if tidy(bytes) {
             self.word(text);
             return;
         }
@@ -658,7 +691,36 @@ mod tests {
             .join("\n")
     }
 
+    #[test]
+    fn unicode_spaces_are_the_white_space_characters() {
+        for c in '\u{80}'..='\u{10000}' {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(unicode_space_at(bytes, 0), c.is_whitespace(), "{c:?}");
+        }
+    }
+
     proptest::proptest! {
+        /// A cell's text is the same taken whole as read node by node.
+        #[test]
+        fn one_tidy_text_is_taken_as_it_is(
+            text in "[a-zé–€\\- \t\n\u{a0}\u{2009}\u{3000}\u{2060}\u{1}]{0,16}"
+        ) {
+            let html = format!("<table><tr><td>{text}</td></tr></table>");
+            let doc = crate::extract::parse_html(&html);
+            let td = doc
+                .tree
+                .nodes()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().name() == "td")
+                .unwrap();
+            let mut fast = Scratch::default();
+            fill_text(td, &mut fast);
+            let mut slow = Scratch::default();
+            fill_text_by_walking(td, &mut slow);
+            proptest::prop_assert_eq!(fast.text, slow.text);
+        }
+
         #[test]
         fn lines_are_tidied_as_written(
             chunks in proptest::collection::vec(
