@@ -24,6 +24,9 @@ pub struct PageText {
     pub headings: Vec<String>,
     /// Visible text outside navigation, headers, footers and cookie banners, one block a line.
     pub main_text: String,
+    /// `main_text` without the text of the elements read as catalogue items (a product
+    /// card's title, a list item, a table row's naming cell): the rest of what the page says.
+    pub rest_text: String,
     /// Text of headers and footers (company name, address, copyright).
     pub chrome_text: String,
     pub alts: Vec<String>,
@@ -306,7 +309,12 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         chrome: bool,
         cookie: bool,
         in_item: bool,
+        /// Inside the element whose text is an item's.
+        item_text: bool,
     }
+    let mut rest = Lines::default();
+    // Elements whose text became an item, when they are below the element that decided it.
+    let mut item_nodes: hashbrown::HashSet<ego_tree::NodeId> = hashbrown::HashSet::new();
     let mut scratch = Scratch::default();
     let mut best_cell = String::new();
     let mut stack = vec![(doc.tree.root(), Ctx::default())];
@@ -317,11 +325,20 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 if ctx.hidden || ctx.cookie {
                     continue;
                 }
-                let target = if ctx.chrome { &mut chrome } else { &mut main };
-                target.push(t);
+                if ctx.chrome {
+                    chrome.push(t);
+                } else {
+                    main.push(t);
+                    if !ctx.item_text {
+                        rest.push(t);
+                    }
+                }
                 continue;
             }
             Node::Element(el) => {
+                if !item_nodes.is_empty() && item_nodes.contains(&node.id()) {
+                    ctx.item_text = true;
+                }
                 let name = el.name();
                 let tags = tag::kinds(name);
                 if tags & tag::HIDDEN != 0 {
@@ -366,8 +383,12 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 }
                 let block = tags & tag::BLOCK != 0;
                 if block {
-                    let target = if ctx.chrome { &mut chrome } else { &mut main };
-                    target.line_break();
+                    if ctx.chrome {
+                        chrome.line_break();
+                    } else {
+                        main.line_break();
+                        rest.line_break();
+                    }
                 }
                 if name == "a" {
                     page.links += 1;
@@ -403,21 +424,28 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             .descendants()
                             .filter_map(ElementRef::wrap)
                             .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
-                            .map(|h| element_text(h, &mut scratch));
+                            .map(|h| (h.id(), element_text(h, &mut scratch)))
+                            .filter(|(_, h)| usable_item(h));
                         let alt = || {
                             er.descendants()
                                 .filter_map(ElementRef::wrap)
                                 .find_map(|e| e.value().attr("alt").map(clean))
+                                .filter(|a| usable_item(a))
                         };
-                        let text = heading
-                            .filter(|h| usable_item(h))
-                            .or_else(|| alt().filter(|a| usable_item(a)))
-                            .or_else(|| {
-                                Some(element_text(er, &mut scratch)).filter(|t| usable_item(t))
-                            });
-                        if let Some(t) = text {
+                        if let Some((id, t)) = heading {
+                            item_nodes.insert(id);
                             card_items.push(t);
                             ctx.in_item = true;
+                        } else if let Some(t) = alt() {
+                            card_items.push(t);
+                            ctx.in_item = true;
+                        } else {
+                            let t = element_text(er, &mut scratch);
+                            if usable_item(&t) {
+                                card_items.push(t);
+                                ctx.in_item = true;
+                                ctx.item_text = true;
+                            }
                         }
                     } else if name == "li" {
                         let nested = er
@@ -429,6 +457,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             if usable_item(&t) {
                                 list_items.push(t);
                                 ctx.in_item = true;
+                                ctx.item_text = true;
                             }
                         }
                     } else if name == "tr" {
@@ -442,12 +471,16 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                             }
                             fill_text(cell, &mut scratch);
                             let letters = count_letters(&scratch.text);
-                            if most.is_none_or(|m| letters >= m) {
-                                most = Some(letters);
+                            if most.is_none_or(|(m, _)| letters >= m) {
+                                most = Some((letters, cell.id()));
                                 std::mem::swap(&mut best_cell, &mut scratch.text);
                             }
                         }
-                        if most.is_some_and(|m| m >= 3) && usable_item(&best_cell) {
+                        if let Some((letters, id)) = most
+                            && letters >= 3
+                            && usable_item(&best_cell)
+                        {
+                            item_nodes.insert(id);
                             row_items.push(best_cell.clone());
                             ctx.in_item = true;
                         }
@@ -460,6 +493,7 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         stack.extend(node.children().rev().map(|child| (child, ctx)));
     }
     page.main_text = main.out;
+    page.rest_text = rest.out;
     page.chrome_text = chrome.out;
     let mut items = Vec::new();
     items.extend(card_items);
@@ -632,6 +666,9 @@ mod tests {
         assert!(!p.main_text.contains("var x"));
         assert!(p.chrome_text.contains("Lampen Import GmbH"));
         assert_eq!(p.headings, vec!["Produkte", "Lampen"]);
+        // Beside the items: the headings, the table's head and the price, not the items.
+        assert_eq!(p.rest_text, "Produkte\nLampen\nArtikel\nPreis\n9,90");
+        assert!(p.main_text.contains("LED-Röhre T8") && p.main_text.contains("Downlight 12 W"));
     }
 
     #[test]

@@ -145,51 +145,41 @@ pub fn grade_site(
     let has_catalogue_page = analysed
         .iter()
         .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
+    let catalogue_read = |p: &SitePage| match p.kind {
+        PageKind::Products | PageKind::Home => true,
+        _ => !has_catalogue_page && p.kind == PageKind::About,
+    };
     let candidates: Vec<(&str, &SitePage)> = analysed
         .iter()
-        .filter(|(p, _)| match p.kind {
-            PageKind::Products | PageKind::Home => true,
-            _ => !has_catalogue_page && p.kind == PageKind::About,
-        })
+        .filter(|(p, _)| catalogue_read(p))
         .flat_map(|(p, t)| t.items.iter().map(move |item| (item.as_str(), *p)))
         .collect();
 
-    // Text-level context: what the site says about itself.
+    // Text-level context: what the site says about itself. `all_text` is all of it; on the
+    // pages whose items are read, what is searched beside the items leaves their text out.
     let mut about = String::new();
     let mut all_text = String::new();
+    let mut beside_items = String::new();
     let mut legal = String::new();
     let mut address = String::new();
     for (p, t) in &analysed {
-        let mut block = String::with_capacity(
-            t.title.len()
-                + t.description.len()
-                + t.headings.iter().map(|h| h.len() + 1).sum::<usize>()
-                + t.main_text.len()
-                + 4,
-        );
-        // Title, description, the headings, the text: a line each.
-        for part in [&t.title, &t.description] {
-            block.push_str(part);
-            block.push('\n');
-        }
-        for (i, heading) in t.headings.iter().enumerate() {
-            if i > 0 {
-                block.push('\n');
-            }
-            block.push_str(heading);
-        }
-        block.push('\n');
-        block.push_str(&t.main_text);
-        block.push('\n');
+        let block = page_block(t, &t.main_text);
         all_text.push_str(&block);
+        if catalogue_read(p) {
+            beside_items.push_str(&page_block(t, &t.rest_text));
+        } else {
+            beside_items.push_str(&block);
+        }
         // Image alt texts, each once, and not those that repeat an item's name (a product
         // card's photo): the text is read for what it mentions, not how often.
         let known: HashSet<&str> = t.items.iter().map(String::as_str).collect();
         let mut seen: HashSet<&str> = HashSet::new();
         for alt in &t.alts {
             if !known.contains(alt.as_str()) && seen.insert(alt.as_str()) {
-                all_text.push_str(alt);
-                all_text.push('\n');
+                for text in [&mut all_text, &mut beside_items] {
+                    text.push_str(alt);
+                    text.push('\n');
+                }
             }
         }
         if matches!(p.kind, PageKind::Home | PageKind::About | PageKind::Legal) {
@@ -209,7 +199,7 @@ pub fn grade_site(
 
     // The items and the site's text searched in one pass (each distinct word stemmed once).
     let mut texts: Vec<&str> = candidates.iter().map(|(item, _)| *item).collect();
-    texts.push(&all_text);
+    texts.push(&beside_items);
     let found = matcher.find_each(&texts, &langs);
     // Each item once (as folded: `LED-Lampe` and `LED Lampe` are one).
     let mut decisions = Vec::new();
@@ -233,9 +223,10 @@ pub fn grade_site(
         .iter()
         .filter(|d| matches!(d.verdict, Verdict::Trade(_)))
         .count();
-    // The home page's title is in `all_text` already: its fold serves the word lists too.
-    let text_hits = &found.hits[candidates.len()];
-    let folded_all = found.folded(candidates.len());
+    // What the site's text names: in its items and beside them. The fold of both serves
+    // the word lists too (the home page's title is in it already).
+    let text_hits: Vec<&Hit> = found.hits.iter().flatten().collect();
+    let folded_all = found.folded_all();
     let text_kinds: Vec<TermKind> = text_hits
         .iter()
         .map(|h| matcher.terms()[h.term].kind)
@@ -441,6 +432,27 @@ pub fn grade_site(
         evidence,
         decisions,
     }
+}
+
+/// A page's title, description, headings and `body`, a line each.
+fn page_block(t: &PageText, body: &str) -> String {
+    let headings: usize = t.headings.iter().map(|h| h.len() + 1).sum();
+    let mut block =
+        String::with_capacity(t.title.len() + t.description.len() + headings + body.len() + 4);
+    for part in [&t.title, &t.description] {
+        block.push_str(part);
+        block.push('\n');
+    }
+    for (i, heading) in t.headings.iter().enumerate() {
+        if i > 0 {
+            block.push('\n');
+        }
+        block.push_str(heading);
+    }
+    block.push('\n');
+    block.push_str(body);
+    block.push('\n');
+    block
 }
 
 /// What an item is, from the terms found in it.

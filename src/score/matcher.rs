@@ -112,6 +112,11 @@ pub struct Found {
 }
 
 impl Found {
+    /// All the texts folded, one after the other (` w1 w2 … `).
+    pub fn folded_all(&self) -> &str {
+        &self.folded
+    }
+
     /// Text `i` folded as for the search: ` w1 w2 … ` (a space before and after every word).
     pub fn folded(&self, i: usize) -> &str {
         match self.ranges.get(i).copied().flatten() {
