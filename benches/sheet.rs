@@ -12,7 +12,7 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use prospect::sheet::model::{self, Cell};
 use prospect::sheet::{self, SheetOptions, csv, xlsx};
-use prospect::store::Store;
+use prospect::store::{LeadRecord, Store};
 use rusqlite::params;
 
 const ROWS: usize = 50_000;
@@ -27,19 +27,26 @@ fn save_leads(store: &Path, n: usize, changed: usize) {
         let domain = format!("firma-{i}.de");
         let later = i < changed;
         let grade = ["A", "B", "C", "D"][(i + usize::from(later)) % 4];
-        let data = serde_json::json!({
-            "domain": domain, "company": format!("Firma {i} Leuchten GmbH"), "grade": grade,
-            "match_share": (i % 100) as f64 / 100.0, "big": i % 7 == 0,
-            "customer_type": "importer", "country": "DE",
-            "website": format!("https://www.{domain}/"),
-            "emails": format!("info@{domain}, vertrieb@{domain}"),
-            "phones": "+49 30 1234567, +49 171 7654321",
-            "contact_page": format!("https://www.{domain}/kontakt"),
-            "matched_products": "LED bulb, LED tube",
-            "evidence": format!("{} of 40 catalogue items are ours (LED bulb, LED tube) on /produkte, /sortiment{}",
-                i % 40, if later { ", /neu" } else { "" }),
-            "queries": "",
-        });
+        let data = LeadRecord {
+            domain: domain.clone(),
+            company: Some(format!("Firma {i} Leuchten GmbH")),
+            grade: grade.parse().expect("grade"),
+            match_share: (i % 100) as f64 / 100.0,
+            big: i % 7 == 0,
+            customer_type: Some("importer".into()),
+            country: Some("DE".into()),
+            website: format!("https://www.{domain}/"),
+            emails: vec![format!("info@{domain}"), format!("vertrieb@{domain}")],
+            phones: vec!["+49 30 1234567".into(), "+49 171 7654321".into()],
+            contact_page: Some(format!("https://www.{domain}/kontakt")),
+            matched_products: vec!["LED bulb".into(), "LED tube".into()],
+            evidence: format!(
+                "{} of 40 catalogue items are ours (LED bulb, LED tube) on /produkte, /sortiment{}",
+                i % 40,
+                if later { ", /neu" } else { "" }
+            ),
+        };
+        let data = serde_json::to_string(&data).expect("lead");
         tx.execute(
             "INSERT INTO sites (domain, home_url, status, first_seen) VALUES (?1, ?2, 'done', ?3)
              ON CONFLICT(domain) DO NOTHING",
@@ -57,7 +64,7 @@ fn save_leads(store: &Path, n: usize, changed: usize) {
             params![
                 domain,
                 grade,
-                data.to_string(),
+                data,
                 1_765_000_000 + if later { 86_400 * 30 } else { 0 }
             ],
         )

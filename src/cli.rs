@@ -23,6 +23,11 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// A folder of extra templates (`*.yaml`, and `lang/*.yaml` for language data) that add to
+    /// or override the built-in ones by id.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub templates: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +51,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Grade one company (A/B/C/D/X) from its site or from saved pages, with the evidence.
     Score(ScoreArgs),
+    /// Grade the whole campaign again from its stored pages (no network): after a change of
+    /// the plan's products, words or thresholds.
+    Grade(GradeArgs),
     /// Write or refresh the lead sheet (.xlsx or .csv) from the campaign store, keeping your
     /// columns and rows.
     Sheet(SheetArgs),
@@ -59,14 +67,6 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct TemplateArgs {
-    /// A folder of extra templates (`*.yaml`, and `lang/*.yaml` for language data) that add to
-    /// or override the built-in ones by id.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -88,8 +88,6 @@ pub struct RunArgs {
     /// Visit again the sites that failed, and fetch again the pages that failed.
     #[arg(long)]
     pub retry_failed: bool,
-    #[command(flatten)]
-    pub templates: TemplateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +174,14 @@ pub struct SheetArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// The plan file.
     pub plan: PathBuf,
@@ -190,8 +196,6 @@ pub struct CheckArgs {
     /// Count queries for this engine.
     #[arg(long, default_value = "google", value_parser = parse_engine)]
     pub engine: Engine,
-    #[command(flatten)]
-    pub templates: TemplateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -224,8 +228,6 @@ pub struct QueriesArgs {
     /// Print the catalogue of methods (id, seed method, description, notes) and exit.
     #[arg(long)]
     pub list_methods: bool,
-    #[command(flatten)]
-    pub templates: TemplateArgs,
 }
 
 fn parse_engine(s: &str) -> Result<Engine, String> {

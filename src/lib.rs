@@ -2,12 +2,12 @@
 //!
 //! The library holds all the logic; `main.rs` and `app/` are a thin command-line layer on top.
 
-pub mod campaign;
 pub mod clock;
+pub mod control;
+pub mod crawl;
 pub mod diag;
 pub mod extract;
 pub mod fsx;
-pub mod harvest;
 pub mod net;
 pub mod plan;
 pub mod score;

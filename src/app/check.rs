@@ -5,14 +5,16 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{load_plan, write_output};
+use super::settings::{Global, Overrides, Settings};
+use super::write_output;
 use crate::cli::CheckArgs;
 use prospect::plan::{Methods, Plan, format_duration};
 use prospect::templates::Catalog;
 use prospect::templates::expand::{self, Options};
 
-pub fn run(args: &CheckArgs) -> Result<()> {
-    let (plan, catalog) = load_plan(&args.plan, args.templates.templates.as_deref())?;
+pub fn run(args: &CheckArgs, global: &Global) -> Result<()> {
+    let settings = Settings::load(&args.plan, global, Overrides::default())?;
+    let (plan, catalog) = (&settings.plan, &settings.catalog);
     let opts = Options {
         engine: args.engine,
         methods: Vec::new(),
@@ -20,10 +22,11 @@ pub fn run(args: &CheckArgs) -> Result<()> {
         max: None,
         year: expand::current_year(),
     };
-    let expansion = expand::expand(&plan, &catalog, &opts);
-    let mut s = settings(&plan, &catalog);
+    let expansion = expand::expand(plan, catalog, &opts);
+    let mut s = describe(plan, catalog);
+    s.push_str(&settings.describe());
     s.push('\n');
-    s.push_str(&counts(&plan, &catalog, &expansion, &opts));
+    s.push_str(&counts(plan, catalog, &expansion, &opts));
     write_output(None, &s)?;
     super::queries::report(&expansion, args.engine);
     Ok(())
@@ -38,7 +41,7 @@ fn list(items: &[String]) -> String {
 }
 
 /// The plan as the tool will use it, defaults filled in and regions expanded.
-fn settings(plan: &Plan, catalog: &Catalog) -> String {
+fn describe(plan: &Plan, catalog: &Catalog) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "plan {} is valid", plan.source.display());
     let _ = writeln!(s, "campaign:          {}", plan.campaign);

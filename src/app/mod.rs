@@ -1,13 +1,19 @@
-//! Glue from parsed arguments to the library, one file per command.
+//! Glue from parsed arguments to the library: one file per command, each building its
+//! [`Settings`](settings::Settings) once and running stages; one mapping of errors to exit
+//! codes for all of them.
 
 mod check;
+mod grade;
 mod harvest;
 mod init;
+mod progress;
 mod queries;
 mod results;
 mod run;
 mod score;
+mod settings;
 mod sheet;
+mod stages;
 mod status;
 
 use std::io::Write;
@@ -16,9 +22,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command};
-use prospect::diag::{self, Diagnostic, Diagnostics};
-use prospect::plan::{self, Methods, Plan};
-use prospect::templates::Catalog;
+use prospect::diag::Diagnostics;
+use settings::Global;
 
 /// Bad usage or bad input (exit code 2), as opposed to work that failed (exit code 1).
 #[derive(Debug, thiserror::Error)]
@@ -26,23 +31,34 @@ use prospect::templates::Catalog;
 pub struct BadInput(pub String);
 
 pub fn run(cli: Cli) -> Result<()> {
+    let global = Global {
+        quiet: cli.quiet,
+        templates: cli.templates,
+    };
     match cli.command {
         Command::Init(args) => init::run(&args),
-        Command::Check(args) => check::run(&args),
-        Command::Queries(args) => queries::run(&args, cli.quiet),
-        Command::Run(args) => run::run(&args, cli.quiet),
-        Command::Harvest(args) => harvest::run(&args, cli.quiet),
+        Command::Check(args) => check::run(&args, &global),
+        Command::Queries(args) => queries::run(&args, &global),
+        Command::Run(args) => run::run(&args, &global),
+        Command::Harvest(args) => harvest::run(&args, &global),
         Command::Results(args) => results::run(&args),
-        Command::Status(args) => status::run(&args),
-        Command::Score(args) => score::run(&args),
-        Command::Sheet(args) => sheet::run(&args, cli.quiet),
+        Command::Status(args) => status::run(&args, &global),
+        Command::Score(args) => score::run(&args, &global),
+        Command::Grade(args) => grade::run(&args, &global),
+        Command::Sheet(args) => sheet::run(&args, &global),
     }
 }
 
+/// The exit code of an error: 2 for bad usage or bad input (a plan, a list, a sheet that
+/// cannot be used as given), 1 for work that failed.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    let bad = err
-        .chain()
-        .any(|e| e.is::<Diagnostics>() || e.is::<BadInput>());
+    let bad = err.chain().any(|e| {
+        e.is::<Diagnostics>()
+            || e.is::<BadInput>()
+            || e.is::<prospect::crawl::list::ListError>()
+            || e.downcast_ref::<prospect::sheet::SheetError>()
+                .is_some_and(|s| s.is_bad_input())
+    });
     if bad { 2 } else { 1 }
 }
 
@@ -51,45 +67,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// Loads the template catalogue and the plan, and checks the plan's method ids against it.
-pub fn load_plan(path: &Path, templates: Option<&Path>) -> Result<(Plan, Catalog)> {
-    let catalog = Catalog::load(templates)?;
-    let plan = plan::load(path, &catalog.lang)?;
-    if let Methods::Only(ids) = &plan.methods {
-        let problems: Vec<Diagnostic> = ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| catalog.get(&id.value).is_none())
-            .map(|(i, id)| {
-                let hint = match diag::closest(&id.value, catalog.ids()) {
-                    Some(best) => format!(
-                        "did you mean `{best}`? (`prospect queries --list-methods` lists them)"
-                    ),
-                    None => "`prospect queries --list-methods` lists the methods".to_string(),
-                };
-                Diagnostic::new(
-                    path,
-                    format!("methods[{i}]"),
-                    format!("`{}` is not a method", id.value),
-                )
-                .at_line(id.line, id.column)
-                .hint(hint)
-            })
-            .collect();
-        if !problems.is_empty() {
-            return Err(Diagnostics(problems).into());
-        }
-    }
-    Ok((plan, catalog))
-}
-
-/// The store a command uses: `--store`, else the plan's default.
-pub fn store_path(plan: &Plan, arg: &crate::cli::StoreArgs) -> std::path::PathBuf {
-    arg.store
-        .clone()
-        .unwrap_or_else(|| prospect::store::Store::default_path(plan))
 }
 
 /// Writes data to the file (atomically) or to standard output.

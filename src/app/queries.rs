@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{BadInput, load_plan, write_output};
+use super::settings::{Global, Overrides, Settings};
+use super::{BadInput, write_output};
 use crate::cli::QueriesArgs;
 use prospect::diag;
 use prospect::plan::Plan;
@@ -12,17 +13,19 @@ use prospect::templates::expand::{self, Options};
 use prospect::templates::output::{self, Format};
 use prospect::templates::{Catalog, Engine};
 
-pub fn run(args: &QueriesArgs, quiet: bool) -> Result<()> {
+pub fn run(args: &QueriesArgs, global: &Global) -> Result<()> {
+    let quiet = global.quiet;
     if args.list_methods {
-        let catalog = Catalog::load(args.templates.templates.as_deref())?;
+        let catalog = Catalog::load(global.templates.as_deref())?;
         return write_output(args.output.as_deref(), &list_methods(&catalog));
     }
     let Some(plan_path) = args.plan.as_deref() else {
         return Err(BadInput("give a plan file, or --list-methods".into()).into());
     };
-    let (plan, catalog) = load_plan(plan_path, args.templates.templates.as_deref())?;
-    let opts = options(&plan, &catalog, args)?;
-    let expansion = expand::expand(&plan, &catalog, &opts);
+    let settings = Settings::load(plan_path, global, Overrides::default())?;
+    let (plan, catalog) = (&settings.plan, &settings.catalog);
+    let opts = options(plan, catalog, args)?;
+    let expansion = expand::expand(plan, catalog, &opts);
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(Format::from_extension))
@@ -30,7 +33,7 @@ pub fn run(args: &QueriesArgs, quiet: bool) -> Result<()> {
     let text = output::render(
         format,
         &expansion.queries,
-        &catalog,
+        catalog,
         args.engine,
         &plan.campaign,
     );

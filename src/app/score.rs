@@ -1,47 +1,65 @@
-//! `prospect score`: grade one company — a site visited through the fetcher, or saved pages.
+//! `prospect score`: grade one company — a site visited through the crawl stage, or saved
+//! pages — and print the lead with its evidence.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use url::Url;
 
-use super::{BadInput, load_plan, store_path};
+use super::settings::{Global, Overrides, Settings};
+use super::{BadInput, stages};
 use crate::cli::ScoreArgs;
+use prospect::control::{Silent, Stop};
+use prospect::crawl::{self, CrawlOptions};
 use prospect::extract::Domain;
 use prospect::extract::domain::{home_of, parse_site_url};
 use prospect::extract::links::{self, PageKind};
-use prospect::harvest::{self, HarvestOptions, Silent, Stop};
-use prospect::net::{FetchConfig, Fetcher};
-use prospect::score::{self, Grader, SitePage, lead};
-use prospect::store::{Site, SiteStatus, StoreHandle};
+use prospect::net::Fetcher;
+use prospect::score::{self, Lead, SitePage, lead};
+use prospect::sheet::SheetLead;
+use prospect::store::{Graded, Site, SiteStatus, StoredLead};
 
-pub fn run(args: &ScoreArgs) -> Result<()> {
-    let (plan, catalog) = load_plan(&args.plan, None)?;
-    let lang = Arc::new(catalog.lang);
-    let grader = Grader::new(plan.clone(), lang);
-    let (domain, pages) = match (&args.url, args.files.is_empty()) {
+pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
+    let settings = Settings::load(
+        &args.plan,
+        global,
+        Overrides {
+            store: args.store.store.clone(),
+            resolve: args.resolve.clone(),
+            refresh: None,
+            retry_failed: true,
+        },
+    )?;
+    let grader = settings.grader();
+    let (domain, pages, pages_at) = match (&args.url, args.files.is_empty()) {
         (Some(_), false) => {
             return Err(BadInput("give a URL or --file pages, not both".into()).into());
         }
         (None, true) => {
             return Err(BadInput("give the site's URL, or saved pages with --file".into()).into());
         }
-        (None, false) => files(&args.files)?,
-        (Some(url), true) => visit(args, &plan, url)?,
+        (None, false) => {
+            let (domain, pages) = files(&args.files)?;
+            (domain, pages, None)
+        }
+        (Some(url), true) => visit(&settings, url)?,
     };
     if pages.is_empty() {
         return Err(BadInput(format!("{domain}: no page could be read")).into());
     }
     let lead = grader.grade(&domain, &pages);
-    if args.url.is_some() {
-        let store = StoreHandle::open(&store_path(&plan, &args.store))?;
-        let data = lead::to_json(&lead, &prospect::clock::today()).to_string();
-        let (d, g) = (lead.domain.clone(), lead.grade.to_string());
-        store.call_blocking(move |s| s.save_lead(&d, &g, &data))?;
+    if let Some(pages_at) = pages_at {
+        let store = settings.open_store()?;
+        let graded = Graded {
+            plan: grader.stamp().to_string(),
+            pages_at,
+        };
+        let record = lead.record();
+        store.call_blocking(move |s| s.save_leads(&[(record, graded)], prospect::clock::now()))?;
     }
     let out = if args.format.as_deref() == Some("json") {
-        let mut v = lead::to_json(&lead, &prospect::clock::today());
+        let mut v = columns(&lead);
         if args.explain {
             v["explain"] = serde_json::json!(lead::to_text(&lead, true));
         }
@@ -50,6 +68,19 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         lead::to_text(&lead, args.explain)
     };
     super::write_output(None, &out)
+}
+
+/// The lead as the sheet's columns, seen today.
+fn columns(lead: &Lead) -> serde_json::Value {
+    let now = prospect::clock::now();
+    let today = now - now.rem_euclid(86_400);
+    let stored = StoredLead {
+        record: lead.record(),
+        first_seen: today,
+        graded_at: today,
+        queries: Vec::new(),
+    };
+    SheetLead::from_stored(&stored).columns_json()
 }
 
 /// Saved pages: the first is the home page unless a name says otherwise.
@@ -108,16 +139,13 @@ fn kind_of_file(path: &Path, index: usize) -> PageKind {
     }
 }
 
-/// Visits one site through the fetcher (pages kept in the campaign store) and returns its pages.
-fn visit(
-    args: &ScoreArgs,
-    plan: &prospect::plan::Plan,
-    url: &str,
-) -> Result<(String, Vec<SitePage>)> {
+/// Visits one site through the crawl stage (its pages kept in the campaign store) and returns
+/// its domain, its pages and the newest page's time.
+fn visit(settings: &Settings, url: &str) -> Result<(String, Vec<SitePage>, Option<i64>)> {
     let url = parse_site_url(url).map_err(BadInput)?;
     let domain = Domain::of_host_or_self(url.host_str().unwrap_or_default()).to_string();
     let home = home_of(&url);
-    let store = StoreHandle::open(&store_path(plan, &args.store))?;
+    let store = settings.open_store()?;
     let (d, h) = (domain.clone(), home.to_string());
     let site: Site = store.call_blocking(move |s| {
         s.add_site(&d, &h, "score")?;
@@ -129,27 +157,20 @@ fn visit(
             source: None,
         }))
     })?;
-    let config = FetchConfig::from_plan(&plan.fetch, args.resolve.clone());
-    let opts = HarvestOptions {
-        max_pages_per_site: plan.fetch.max_pages_per_site,
-        refresh: None,
-        retry_failed: true,
+    let opts = CrawlOptions {
         parallel_sites: 1,
+        ..settings.crawl.clone()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = stages::runtime()?;
     runtime.block_on(async {
-        let fetcher = Arc::new(Fetcher::new(config)?);
-        harvest::harvest(
+        let fetcher = Arc::new(Fetcher::new(settings.fetch.clone())?);
+        crawl::run(
             fetcher,
             store.clone(),
             vec![site],
             opts,
             Arc::new(Silent),
             Stop::default(),
-            None,
         )
         .await?;
         anyhow::Ok(())
@@ -163,5 +184,6 @@ fn visit(
                 .unwrap_or_else(|| "the site could not be visited".into())
         ));
     }
-    Ok((domain, score::pages_from_store(&stored)))
+    let pages_at = stored.iter().map(|p| p.fetched_at).max().unwrap_or(0);
+    Ok((domain, score::pages_from_store(&stored), Some(pages_at)))
 }

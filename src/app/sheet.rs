@@ -4,13 +4,22 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{BadInput, load_plan, store_path};
+use super::BadInput;
+use super::settings::{Global, Overrides, Settings};
+use super::stages::print_other_plans;
 use crate::cli::SheetArgs;
-use prospect::sheet::{self, SheetError, SheetOptions};
-use prospect::store::Store;
+use prospect::sheet::{self, SheetOptions};
 
-pub fn run(args: &SheetArgs, quiet: bool) -> Result<()> {
-    let (plan, _) = load_plan(&args.plan, None)?;
+pub fn run(args: &SheetArgs, global: &Global) -> Result<()> {
+    let settings = Settings::load(
+        &args.plan,
+        global,
+        Overrides {
+            store: args.store.store.clone(),
+            ..Overrides::default()
+        },
+    )?;
+    let (plan, quiet) = (&settings.plan, settings.quiet);
     let target: PathBuf = match (&args.output, &plan.output.sheet) {
         (Some(o), _) => o.clone(),
         (None, Some(s)) => s.clone(),
@@ -23,35 +32,21 @@ pub fn run(args: &SheetArgs, quiet: bool) -> Result<()> {
             .into());
         }
     };
-    sheet::flavor_of(&target).map_err(bad_input)?;
-    let path = store_path(&plan, &args.store);
-    if !path.exists() {
-        return Err(BadInput(format!(
-            "{}: no campaign store yet; `prospect harvest {} --urls FILE` starts one",
-            path.display(),
-            args.plan.display()
-        ))
-        .into());
-    }
-    let store = Store::open(&path)?;
+    sheet::flavor_of(&target)?;
+    let store = settings.existing_store()?;
     let opts = SheetOptions {
         all: args.all,
         split: args.split,
         bom: if args.no_bom { Some(false) } else { None },
         backups: args.backups,
     };
-    let report = sheet::refresh(&store, &target, &opts).map_err(bad_input)?;
+    let report = sheet::refresh(&store, &target, &opts)?;
     print_report(&report, quiet);
+    print_other_plans(
+        store.leads_of_other_plans(settings.grader().stamp())?,
+        quiet,
+    );
     Ok(())
-}
-
-/// Errors in the input (not our sheet, a wrong extension) exit with 2, the rest with 1.
-fn bad_input(e: SheetError) -> anyhow::Error {
-    if e.is_bad_input() {
-        BadInput(e.to_string()).into()
-    } else {
-        e.into()
-    }
 }
 
 /// What a refresh did, on stderr.

@@ -4,23 +4,21 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{BadInput, load_plan, store_path, write_output};
+use super::settings::{Global, Overrides, Settings};
+use super::write_output;
 use crate::cli::StatusArgs;
-use prospect::store::Store;
 
-pub fn run(args: &StatusArgs) -> Result<()> {
-    let (plan, _) = load_plan(&args.plan, None)?;
-    let path = store_path(&plan, &args.store);
-    if !path.exists() {
-        return Err(BadInput(format!(
-            "{}: no campaign store yet; `prospect run {}` or `prospect harvest {} --urls FILE` starts one",
-            path.display(),
-            args.plan.display(),
-            args.plan.display()
-        ))
-        .into());
-    }
-    let store = Store::open(&path)?;
+pub fn run(args: &StatusArgs, global: &Global) -> Result<()> {
+    let settings = Settings::load(
+        &args.plan,
+        global,
+        Overrides {
+            store: args.store.store.clone(),
+            ..Overrides::default()
+        },
+    )?;
+    let (plan, path) = (&settings.plan, &settings.store);
+    let store = settings.existing_store()?;
     let s = store.summary()?;
     let mut out = String::new();
     let _ = writeln!(out, "campaign {} ({})", plan.campaign, path.display());
@@ -49,7 +47,7 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     if done + pending + blocked > 0 {
         let now = prospect::clock::now();
         let used = store
-            .search_times_since(now - prospect::campaign::DAY + 1)?
+            .search_times_since(now - prospect::search::stage::DAY + 1)?
             .len();
         let _ = writeln!(
             out,
@@ -62,6 +60,14 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     if !leads.is_empty() {
         let by_grade: Vec<String> = leads.iter().map(|(g, n)| format!("{n} {g}")).collect();
         let _ = writeln!(out, "leads:     {}", by_grade.join(", "));
+        let older = store.leads_of_other_plans(settings.grader().stamp())?;
+        if older > 0 {
+            let _ = writeln!(
+                out,
+                "           {older} graded with an older plan: `prospect grade {}` grades them again",
+                plan.source.display()
+            );
+        }
     }
     let yields = store.method_yield()?;
     if !yields.is_empty() {

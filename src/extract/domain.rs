@@ -41,6 +41,25 @@ impl Domain {
             .unwrap_or_else(|| Domain(host.trim_end_matches('.').to_ascii_lowercase()))
     }
 
+    /// A host or domain as a list names it (`www.` and a trailing dot dropped, lower case,
+    /// Unicode in its ASCII form), not reduced to its registrable domain: a list may name one
+    /// host of a domain. `None` for an empty entry or one that is not a host name.
+    pub fn listed(entry: &str) -> Option<Domain> {
+        let host = entry.trim().trim_end_matches('.').to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        if host.is_empty() {
+            return None;
+        }
+        if host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+        {
+            return Some(Domain(host.to_string()));
+        }
+        let url = Url::parse(&format!("http://{host}/")).ok()?;
+        Some(Domain(url.host_str()?.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

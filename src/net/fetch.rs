@@ -15,8 +15,6 @@ use super::decode::{self, DecodeError};
 use super::guard::{GuardedResolver, Pin};
 use super::polite::{HostKey, Politeness};
 use super::robots::{RobotsCache, Rules};
-use crate::plan;
-use crate::store::HostStats;
 
 /// Time allowed to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -64,15 +62,33 @@ pub struct FetchConfig {
     pub seed: Option<u64>,
 }
 
+/// Request statistics for one host, added up over runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostStats {
+    pub host: String,
+    pub requests: u64,
+    pub bytes: u64,
+    pub errors: u64,
+    pub last_error: Option<String>,
+    pub elapsed_ms: u64,
+}
+
 impl FetchConfig {
-    pub fn from_plan(fetch: &plan::Fetch, pins: Vec<Pin>) -> FetchConfig {
+    /// A configuration with the given politeness and the named constants for the rest.
+    pub fn new(
+        user_agent: &str,
+        per_host_interval: Duration,
+        concurrency: usize,
+        respect_robots: bool,
+        allow_private: bool,
+    ) -> FetchConfig {
         FetchConfig {
-            user_agent: fetch.user_agent.clone(),
-            per_host_interval: fetch.per_host_interval,
-            concurrency: fetch.concurrency,
-            respect_robots: fetch.respect_robots,
-            allow_private: fetch.allow_private,
-            pins,
+            user_agent: user_agent.to_string(),
+            per_host_interval,
+            concurrency,
+            respect_robots,
+            allow_private,
+            pins: Vec::new(),
             trusted_hosts: Vec::new(),
             connect_timeout: CONNECT_TIMEOUT,
             first_byte_timeout: FIRST_BYTE_TIMEOUT,

@@ -8,4 +8,4 @@ pub mod guard;
 pub mod polite;
 pub mod robots;
 
-pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
+pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, HostStats};

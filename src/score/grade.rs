@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use hashbrown::HashSet;
-use std::fmt;
 
 use url::Url;
 
@@ -19,41 +18,7 @@ use crate::extract::page::{self, PageText};
 use crate::plan::Plan;
 use crate::templates::LangData;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Grade {
-    A,
-    B,
-    C,
-    D,
-    /// Not a lead.
-    X,
-}
-
-impl fmt::Display for Grade {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Grade::A => "A",
-            Grade::B => "B",
-            Grade::C => "C",
-            Grade::D => "D",
-            Grade::X => "X",
-        })
-    }
-}
-
-impl std::str::FromStr for Grade {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Grade, String> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "A" => Ok(Grade::A),
-            "B" => Ok(Grade::B),
-            "C" => Ok(Grade::C),
-            "D" => Ok(Grade::D),
-            "X" => Ok(Grade::X),
-            _ => Err(format!("`{s}` is not a grade (A, B, C, D, X)")),
-        }
-    }
-}
+pub use crate::store::Grade;
 
 /// One page of a site, as stored or as saved.
 #[derive(Debug, Clone)]

@@ -1,55 +1,29 @@
-//! A lead as the sheet's columns (SPEC §8), as JSON and as text for people.
+//! A graded lead as the store keeps it, and as text for people.
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value, json};
-
 use super::grade::{Lead, Verdict};
+use crate::store::LeadRecord;
 
-/// The tool's columns of the lead sheet, in order.
-pub const SHEET_COLUMNS: [&str; 16] = [
-    "domain",
-    "company",
-    "grade",
-    "match_share",
-    "big",
-    "customer_type",
-    "country",
-    "website",
-    "emails",
-    "phones",
-    "contact_page",
-    "matched_products",
-    "evidence",
-    "queries",
-    "first_seen",
-    "last_seen",
-];
-
-/// One object whose keys are the sheet's column names. `seen` is today's date (first and
-/// last seen when nothing else is known).
-pub fn to_json(lead: &Lead, seen: &str) -> Value {
-    let mut m = Map::new();
-    m.insert("domain".into(), json!(lead.domain));
-    m.insert("company".into(), json!(lead.company));
-    m.insert("grade".into(), json!(lead.grade.to_string()));
-    m.insert("match_share".into(), json!(lead.match_share));
-    m.insert("big".into(), json!(lead.big));
-    m.insert("customer_type".into(), json!(lead.customer_type));
-    m.insert("country".into(), json!(lead.country));
-    m.insert("website".into(), json!(lead.website));
-    m.insert("emails".into(), json!(lead.emails.join(", ")));
-    m.insert("phones".into(), json!(lead.phones.join(", ")));
-    m.insert("contact_page".into(), json!(lead.contact_page));
-    m.insert(
-        "matched_products".into(),
-        json!(lead.matched_products.join(", ")),
-    );
-    m.insert("evidence".into(), json!(lead.evidence));
-    m.insert("queries".into(), json!(""));
-    m.insert("first_seen".into(), json!(seen));
-    m.insert("last_seen".into(), json!(seen));
-    Value::Object(m)
+impl Lead {
+    /// What the store keeps of the lead.
+    pub fn record(&self) -> LeadRecord {
+        LeadRecord {
+            domain: self.domain.clone(),
+            company: self.company.clone(),
+            grade: self.grade,
+            match_share: self.match_share,
+            big: self.big,
+            customer_type: self.customer_type.clone(),
+            country: self.country.clone(),
+            website: self.website.clone(),
+            emails: self.emails.clone(),
+            phones: self.phones.clone(),
+            contact_page: self.contact_page.clone(),
+            matched_products: self.matched_products.clone(),
+            evidence: self.evidence.clone(),
+        }
+    }
 }
 
 /// The lead for a person: grade and evidence first, then how to reach the company.

@@ -1,4 +1,5 @@
-//! Grading pages: normalisation, stemming and matching of the plan's terms.
+//! The score stage (`stage.rs`: stored pages → leads) and grading itself: normalisation,
+//! stemming and matching of the plan's terms, the facts of a company, its grade.
 
 pub mod facts;
 mod gate;
@@ -6,6 +7,7 @@ pub mod grade;
 pub mod lead;
 pub mod matcher;
 pub mod normalize;
+pub mod stage;
 mod words;
 
 use std::sync::Arc;
@@ -19,21 +21,35 @@ use crate::templates::LangData;
 pub use grade::{Grade, Lead, SitePage};
 use matcher::Matcher;
 
+/// Bumped when a change of the grader should grade stored leads again: leads graded before
+/// count as graded with an older plan.
+pub const GRADER_VERSION: u32 = 1;
+
 /// Everything grading needs, built once per campaign (the matcher's automaton included).
 pub struct Grader {
     pub plan: Plan,
     pub matcher: Matcher,
     pub lang: Arc<LangData>,
+    stamp: String,
 }
 
 impl Grader {
     pub fn new(plan: Plan, lang: Arc<LangData>) -> Grader {
         let matcher = Matcher::from_plan(&plan);
+        let stamp = stamp(&plan, &lang);
         Grader {
             plan,
             matcher,
             lang,
+            stamp,
         }
+    }
+
+    /// The fingerprint of what grading depends on: the plan's products, trade, countries,
+    /// excluded words and thresholds, the language data and this grader's version. Leads
+    /// carry it; a lead with another stamp was graded with an older plan.
+    pub fn stamp(&self) -> &str {
+        &self.stamp
     }
 
     /// Grades a site from its pages (pure: pages in, lead out).
@@ -53,4 +69,31 @@ pub fn pages_from_store(pages: &[store::Page]) -> Vec<SitePage> {
             Some(SitePage { url, kind, html })
         })
         .collect()
+}
+
+/// [`Grader::stamp`]: FNV-1a (64 bits) over what grading reads, in a fixed form.
+fn stamp(plan: &Plan, lang: &LangData) -> String {
+    let words = crate::templates::GradingWords::builtin();
+    let text = format!(
+        "{GRADER_VERSION}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+        plan.products,
+        plan.related_products,
+        plan.industry,
+        plan.customer_types,
+        plan.countries,
+        plan.exclude_words,
+        plan.grading.a,
+        plan.grading.b,
+        lang.countries.keys().collect::<Vec<_>>(),
+        lang.customer_types,
+        lang.countries
+            .values()
+            .map(|c| (&c.languages, &c.names))
+            .collect::<Vec<_>>(),
+        words,
+    );
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }

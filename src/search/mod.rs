@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod serp;
+pub mod stage;
 
 use std::fmt;
 

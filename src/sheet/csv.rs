@@ -290,7 +290,7 @@ pub fn refresh(
             ));
         }
         let stats = model::merge(&mut sheet.table, leads, Flavor::Csv, |l| match grade {
-            Some(g) => l.grade == *g,
+            Some(g) => l.grade.as_str() == *g,
             None => on_main_sheet(l, opts),
         });
         let changed = created

@@ -14,7 +14,7 @@ pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-pub use model::{Cell, Flavor, LeadKey, MergeStats, SheetLead, StoredLead, Table};
+pub use model::{Cell, Flavor, LeadKey, MergeStats, SHEET_COLUMNS, SheetLead, Table};
 
 use crate::store::{Store, StoreError};
 
@@ -194,5 +194,5 @@ mod file_tests;
 
 /// Whether a lead belongs on the main sheet.
 pub fn on_main_sheet(lead: &SheetLead, opts: &SheetOptions) -> bool {
-    LEAD_GRADES.contains(&lead.grade.as_str()) || (opts.all && lead.grade == "X")
+    lead.grade.is_lead() || opts.all
 }

@@ -12,8 +12,28 @@ use std::collections::HashMap;
 
 use crate::clock::civil;
 use crate::extract::Domain;
-use crate::score::lead::SHEET_COLUMNS;
 use crate::score::normalize::fold;
+use crate::store::{Grade, StoredLead};
+
+/// The tool's columns of the lead sheet (SPEC §8), in order: the one place they are defined.
+pub const SHEET_COLUMNS: [&str; 16] = [
+    "domain",
+    "company",
+    "grade",
+    "match_share",
+    "big",
+    "customer_type",
+    "country",
+    "website",
+    "emails",
+    "phones",
+    "contact_page",
+    "matched_products",
+    "evidence",
+    "queries",
+    "first_seen",
+    "last_seen",
+];
 
 /// The value of one cell, as far as the sheet's formats can say it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -286,21 +306,6 @@ fn host_of(text: &str) -> Option<&str> {
     (!t.is_empty()).then_some(t)
 }
 
-/// A lead as the campaign store keeps it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredLead {
-    pub domain: String,
-    pub grade: String,
-    /// The sheet's columns as one JSON object (`score::lead::to_json`).
-    pub data: String,
-    /// When the site was first added to the store (Unix seconds).
-    pub first_seen: Option<i64>,
-    /// When the lead was last graded (Unix seconds).
-    pub updated_at: i64,
-    /// The distinct queries whose results pointed at the domain, first run first.
-    pub queries: Vec<String>,
-}
-
 /// At most this many queries are listed in a lead's `queries` cell …
 pub const MAX_QUERIES: usize = 10;
 /// … and at most this many characters of them.
@@ -315,8 +320,7 @@ pub struct SheetLead {
     /// The key of the domain the store keeps the lead under (for a D lead, the page that
     /// listed the company).
     pub site: LeadKey,
-    /// A, B, C, D or X.
-    pub grade: String,
+    pub grade: Grade,
     /// One value per [`SHEET_COLUMNS`] entry: text, `match_share` as a percentage, the two
     /// dates as dates.
     pub values: Vec<Cell>,
@@ -324,52 +328,65 @@ pub struct SheetLead {
 
 impl SheetLead {
     pub fn from_stored(s: &StoredLead) -> SheetLead {
-        let data: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&s.data).unwrap_or_default();
-        let grade = if s.grade.trim().is_empty() {
-            data.get("grade")
-                .and_then(|g| g.as_str())
-                .unwrap_or("")
-                .to_string()
-        } else {
-            s.grade.trim().to_ascii_uppercase()
-        };
-        let mut values: Vec<Cell> = SHEET_COLUMNS
+        let r = &s.record;
+        let text = |t: &str| Cell::text(cut(t, MAX_CELL_CHARS));
+        let opt = |t: &Option<String>| t.as_deref().map_or(Cell::Empty, text);
+        let list = |v: &[String]| text(&v.join(", "));
+        let values: Vec<Cell> = SHEET_COLUMNS
             .iter()
-            .map(|c| match data.get(*c) {
-                Some(serde_json::Value::String(t)) => Cell::text(cut(t, MAX_CELL_CHARS)),
-                Some(serde_json::Value::Number(n)) => Cell::Number(n.as_f64().unwrap_or_default()),
-                Some(serde_json::Value::Bool(b)) => Cell::Bool(*b),
+            .map(|&c| match c {
+                "domain" => Cell::text(r.domain.clone()),
+                "company" => opt(&r.company),
+                "grade" => Cell::text(r.grade.as_str()),
+                "match_share" => Cell::Percent(r.match_share),
+                "big" => Cell::text(if r.big { "yes" } else { "" }),
+                "customer_type" => opt(&r.customer_type),
+                "country" => opt(&r.country),
+                "website" => text(&r.website),
+                "emails" => list(&r.emails),
+                "phones" => list(&r.phones),
+                "contact_page" => opt(&r.contact_page),
+                "matched_products" => list(&r.matched_products),
+                "evidence" => text(&r.evidence),
+                "queries" => Cell::text(query_list(&s.queries)),
+                "first_seen" => Cell::Date(serial_of_unix(s.first_seen)),
+                "last_seen" => Cell::Date(serial_of_unix(s.graded_at)),
                 _ => Cell::Empty,
             })
             .collect();
-        values[DOMAIN] = Cell::text(s.domain.clone());
-        values[GRADE] = Cell::text(grade.clone());
-        values[MATCH_SHARE] = match values[MATCH_SHARE] {
-            Cell::Number(x) => Cell::Percent(x),
-            _ => Cell::Empty,
-        };
-        values[BIG] = match values[BIG] {
-            Cell::Bool(true) => Cell::text("yes"),
-            _ => Cell::Empty,
-        };
-        values[QUERIES] = Cell::text(query_list(&s.queries));
-        values[FIRST_SEEN] = Cell::Date(serial_of_unix(s.first_seen.unwrap_or(s.updated_at)));
-        values[LAST_SEEN] = Cell::Date(serial_of_unix(s.updated_at));
-        let key = if grade == "D" {
+        let key = if r.grade == Grade::D {
             LeadKey::of_company(&values[COMPANY].as_text(), &values[EMAILS].as_text())
         } else {
             None
         }
-        .or_else(|| LeadKey::of_domain(&s.domain))
-        .unwrap_or_else(|| LeadKey(format!("d:{}", s.domain)));
-        let site = LeadKey::of_domain(&s.domain).unwrap_or_else(|| key.clone());
+        .or_else(|| LeadKey::of_domain(&r.domain))
+        .unwrap_or_else(|| LeadKey(format!("d:{}", r.domain)));
+        let site = LeadKey::of_domain(&r.domain).unwrap_or_else(|| key.clone());
         SheetLead {
             key,
             site,
-            grade,
+            grade: r.grade,
             values,
         }
+    }
+
+    /// The tool's columns as one JSON object (what `prospect score --format json` prints):
+    /// the values as the sheet shows them, the share as a number, dates as YYYY-MM-DD.
+    pub fn columns_json(&self) -> serde_json::Value {
+        let map = SHEET_COLUMNS
+            .iter()
+            .zip(&self.values)
+            .map(|(name, cell)| {
+                let value = match cell {
+                    Cell::Empty => serde_json::Value::Null,
+                    Cell::Percent(x) | Cell::Number(x) => serde_json::json!(x),
+                    Cell::Bool(b) => serde_json::json!(b),
+                    other => serde_json::json!(other.as_text()),
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        serde_json::Value::Object(map)
     }
 
     /// The value of tool column `i` as it goes into a sheet of this flavor.
@@ -441,7 +458,7 @@ pub fn sheet_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
         .map(|l| l.key.clone())
         .collect();
     leads.retain(|l| {
-        l.grade != "D"
+        l.grade != Grade::D
             || !LeadKey::of_mail(&l.values[EMAILS].as_text()).is_some_and(|m| graded.contains(&m))
     });
     leads
@@ -449,7 +466,7 @@ pub fn sheet_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
 
 /// A lead graded from the company's own site (A, B or C).
 fn is_graded_site(l: &SheetLead) -> bool {
-    matches!(l.grade.as_str(), "A" | "B" | "C")
+    matches!(l.grade, Grade::A | Grade::B | Grade::C)
 }
 
 fn unique_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
@@ -623,7 +640,7 @@ pub fn merge(
     let mut new: Vec<usize> = (0..leads.len())
         .filter(|&i| !present[i] && include(&leads[i]))
         .collect();
-    new.sort_by_key(|&i| (grade_rank(&leads[i].grade), i));
+    new.sort_by_key(|&i| (leads[i].grade, i));
     let width = table.width().max(cols.iter().max().map_or(0, |m| m + 1));
     for i in new {
         let mut row = vec![Cell::Empty; width];
@@ -658,7 +675,7 @@ fn find_lead(
     if let Some(&i) = LeadKey::of_domain(domain)
         .as_ref()
         .and_then(|d| by_site.get(d))
-        && !(row_is_d && leads[i].grade == "D")
+        && !(row_is_d && leads[i].grade == Grade::D)
     {
         return Some(i);
     }

@@ -11,27 +11,27 @@ pub(crate) fn stored(
     day: i64,
 ) -> StoredLead {
     StoredLead {
-        domain: domain.to_string(),
-        grade: grade.to_string(),
-        data: serde_json::json!({
-            "domain": domain,
-            "company": company,
-            "grade": grade,
-            "match_share": 0.5,
-            "big": false,
-            "customer_type": "importer",
-            "country": "DE",
-            "website": format!("https://{domain}/"),
-            "emails": emails,
-            "phones": "+49 30 1234567",
-            "contact_page": null,
-            "matched_products": "LED bulb",
-            "evidence": "=HYPERLINK(\"http://evil\")",
-            "queries": "",
-        })
-        .to_string(),
-        first_seen: Some(day * 86_400),
-        updated_at: (day + 3) * 86_400,
+        record: crate::store::LeadRecord {
+            domain: domain.to_string(),
+            company: Some(company.to_string()).filter(|c| !c.is_empty()),
+            grade: grade.parse().unwrap(),
+            match_share: 0.5,
+            big: false,
+            customer_type: Some("importer".into()),
+            country: Some("DE".into()),
+            website: format!("https://{domain}/"),
+            emails: emails
+                .split(", ")
+                .filter(|e| !e.is_empty())
+                .map(str::to_string)
+                .collect(),
+            phones: vec!["+49 30 1234567".into()],
+            contact_page: None,
+            matched_products: vec!["LED bulb".into()],
+            evidence: "=HYPERLINK(\"http://evil\")".into(),
+        },
+        first_seen: day * 86_400,
+        graded_at: (day + 3) * 86_400,
         queries: vec!["LED bulb importer".into()],
     }
 }
@@ -121,7 +121,7 @@ fn a_new_sheet_lists_leads_by_grade_and_x_only_when_asked() {
         stored("a.de", "A", "A GmbH", "", 20_000),
     ]);
     let mut t = Table::new_sheet();
-    let stats = merge(&mut t, &leads, Flavor::Csv, |l| l.grade != "X");
+    let stats = merge(&mut t, &leads, Flavor::Csv, |l| l.grade != Grade::X);
     assert_eq!(stats.added, 2);
     assert_eq!(row_of(&t, 1)[DOMAIN], "a.de");
     assert_eq!(row_of(&t, 2)[DOMAIN], "c.de");
@@ -263,7 +263,7 @@ fn a_row_follows_its_lead_between_d_and_the_other_grades() {
 // ---- properties ----
 
 const DOMAINS: [&str; 6] = ["a.de", "b.fr", "c.com", "d.pl", "e.it", "dir.net"];
-const GRADES: [&str; 6] = ["A", "B", "C", "D", "X", ""];
+const GRADES: [&str; 5] = ["A", "B", "C", "D", "X"];
 
 fn arb_text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -397,7 +397,7 @@ pub(crate) fn user_columns(before: &Table) -> Vec<usize> {
 
 fn check_refresh(before: Table, stored: Vec<StoredLead>, all: bool, flavor: Flavor) {
     let leads = sheet_leads(&stored);
-    let include = |l: &SheetLead| all || l.grade != "X";
+    let include = |l: &SheetLead| all || l.grade != Grade::X;
     let mut after = before.clone();
     let stats = merge(&mut after, &leads, flavor, include);
     // Every existing row is still there, in its place; the new ones come after.

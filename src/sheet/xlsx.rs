@@ -16,13 +16,13 @@ use std::path::Path;
 use calamine::{Data, Reader, SheetType, SheetVisible, Style, StyleRange, Xlsx};
 use rust_xlsxwriter::{Format, Formula, Url, Workbook, Worksheet, XlsxError};
 
+use super::model::SHEET_COLUMNS;
 use super::model::{self, Cell, Flavor, SheetLead, Table};
 use super::style::{self, DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT};
 use super::{
     FileReport, SHEET_NAME, SheetError, SheetOptions, SheetReport, on_main_sheet, safe,
     split_grades,
 };
-use crate::score::lead::SHEET_COLUMNS;
 
 /// Excel's limit of hyperlinks on one worksheet; later links are plain text.
 pub const MAX_LINKS: usize = 65_530;
@@ -324,7 +324,7 @@ pub fn refresh(
             leads,
             Flavor::Xlsx,
             |l| match grade {
-                Some(g) => l.grade == *g,
+                Some(g) => l.grade.as_str() == *g,
                 None => on_main_sheet(l, opts),
             },
         );

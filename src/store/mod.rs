@@ -2,6 +2,7 @@
 //! leads. One connection owned by one writer; every write is an idempotent upsert, committed
 //! before it is reported, so resuming a campaign is running it again.
 
+mod lead;
 mod schema;
 mod search;
 mod writer;
@@ -12,8 +13,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub use lead::{Grade, Graded, LeadRecord, Selection, StoredLead, ToGrade};
 pub use search::{MethodYield, NewQuery, NewResult, QueryStatus, QueryYield, StoredQuery};
 pub use writer::StoreHandle;
+
+pub use crate::net::HostStats;
 
 /// Errors from the store, naming the database file.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +30,14 @@ pub enum StoreError {
     },
     #[error("campaign store {path}: {message}")]
     Other { path: PathBuf, message: String },
+    #[error(
+        "campaign store {path}: the lead of {domain} is damaged ({why}); `prospect grade` grades it again"
+    )]
+    DamagedLead {
+        path: PathBuf,
+        domain: String,
+        why: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -88,17 +100,6 @@ pub struct Page {
     pub error: Option<String>,
 }
 
-/// Request statistics for one host, added up over runs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct HostStats {
-    pub host: String,
-    pub requests: u64,
-    pub bytes: u64,
-    pub errors: u64,
-    pub last_error: Option<String>,
-    pub elapsed_ms: u64,
-}
-
 /// What the campaign has done, for `prospect status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
@@ -155,15 +156,6 @@ impl Store {
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| sql_err(&path, e))?;
         schema::migrate(&mut self.conn).map_err(|e| sql_err(&path, e))
-    }
-
-    /// The default store of a plan: `.prospect/<campaign>.sqlite` next to the plan file.
-    pub fn default_path(plan: &crate::plan::Plan) -> PathBuf {
-        plan.source
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(".prospect")
-            .join(format!("{}.sqlite", plan.campaign))
     }
 
     pub fn path(&self) -> &Path {
@@ -397,86 +389,11 @@ impl Store {
         Ok(s)
     }
 
-    /// Stores (or replaces) a site's lead: its grade and the sheet's columns as JSON.
-    pub fn save_lead(&mut self, domain: &str, grade: &str, data: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO leads (domain, grade, data, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(domain) DO UPDATE SET grade = excluded.grade, data = excluded.data,
-                   updated_at = excluded.updated_at",
-                params![domain, grade, data, now()],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
-    /// Leads by grade (A, B, C, D, X), counted.
-    pub fn lead_counts(&self) -> Result<Vec<(String, u64)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT coalesce(grade, '?'), count(*) FROM leads GROUP BY 1 ORDER BY 1")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<std::result::Result<_, _>>()
-            .map_err(|e| self.err(e))
-    }
-
     /// SQLite's own consistency check ("ok" when the file is sound).
     pub fn integrity_check(&self) -> Result<String> {
         self.conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| self.err(e))
-    }
-
-    /// Every lead for the lead sheet, in the order they were first stored: its grade, its
-    /// columns as JSON, when its site was first seen, when it was last graded, and the
-    /// distinct queries whose results pointed at its domain (first run first).
-    pub fn sheet_leads(&self) -> Result<Vec<crate::sheet::StoredLead>> {
-        let mut queries: std::collections::HashMap<String, Vec<String>> =
-            std::collections::HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT r.domain, q.query, min(q.id) FROM results r JOIN queries q ON q.id = r.query_id
-                 WHERE r.domain IN (SELECT domain FROM leads)
-                 GROUP BY r.domain, q.query ORDER BY r.domain, 3",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(e))?;
-        for row in rows {
-            let (domain, query) = row.map_err(|e| self.err(e))?;
-            queries.entry(domain).or_default().push(query);
-        }
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT l.domain, coalesce(l.grade, ''), l.data, s.first_seen, l.updated_at
-                 FROM leads l LEFT JOIN sites s ON s.domain = l.domain ORDER BY l.rowid",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(crate::sheet::StoredLead {
-                    domain: r.get(0)?,
-                    grade: r.get(1)?,
-                    data: r.get(2)?,
-                    first_seen: r.get(3)?,
-                    updated_at: r.get(4)?,
-                    queries: Vec::new(),
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let mut lead = row.map_err(|e| self.err(e))?;
-            lead.queries = queries.remove(&lead.domain).unwrap_or_default();
-            out.push(lead);
-        }
-        Ok(out)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use rusqlite::Connection;
 
-/// Each entry migrates from version `i` to `i + 1`.
+/// Each entry migrates from version `i` to `i + 1`: SQL, then (for some) a step in Rust.
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
     "CREATE TABLE queries (
@@ -97,7 +97,41 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 3: typed leads, stamped with the plan they were graded with and their newest page (the
+    // score stage grades again what is stale); the leads' data is rewritten by `typed_leads`.
+    "ALTER TABLE leads ADD COLUMN plan TEXT;
+    ALTER TABLE leads ADD COLUMN pages_at INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sites_status ON sites (status);",
 ];
+
+/// Rust steps after a migration's SQL, by the version it migrates to.
+fn after(version: i64, tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    if version == 3 {
+        typed_leads(tx)?;
+    }
+    Ok(())
+}
+
+/// Rewrites leads kept as the sheet's columns (lists joined with `, `) as typed records. A
+/// lead that cannot be read is dropped: its site is done, so the score stage grades it again.
+fn typed_leads(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String, String)> = tx
+        .prepare("SELECT domain, coalesce(grade, ''), data FROM leads")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (domain, grade, data) in rows {
+        match super::lead::record_of_columns(&domain, &grade, &data)
+            .and_then(|r| serde_json::to_string(&r).ok())
+        {
+            Some(json) => tx.execute(
+                "UPDATE leads SET data = ?2 WHERE domain = ?1",
+                rusqlite::params![domain, json],
+            )?,
+            None => tx.execute("DELETE FROM leads WHERE domain = ?1", [&domain])?,
+        };
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -113,6 +147,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        after((i + 1) as i64, &tx)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }

@@ -479,8 +479,33 @@ mod tests {
         assert!(s.add_found_site("a.de", "https://a.de/", q1).unwrap());
         assert!(s.add_found_site("b.de", "https://b.de/", q1).unwrap());
         assert!(!s.add_found_site("a.de", "https://a.de/", q2).unwrap());
-        s.save_lead("a.de", "A", "{}").unwrap();
-        s.save_lead("b.de", "C", "{}").unwrap();
+        let lead = |domain: &str, grade| crate::store::LeadRecord {
+            domain: domain.into(),
+            company: None,
+            grade,
+            match_share: 0.0,
+            big: false,
+            customer_type: None,
+            country: None,
+            website: String::new(),
+            emails: vec![],
+            phones: vec![],
+            contact_page: None,
+            matched_products: vec![],
+            evidence: String::new(),
+        };
+        let graded = crate::store::Graded {
+            plan: "p".into(),
+            pages_at: 0,
+        };
+        s.save_leads(
+            &[
+                (lead("a.de", crate::store::Grade::A), graded.clone()),
+                (lead("b.de", crate::store::Grade::C), graded),
+            ],
+            now(),
+        )
+        .unwrap();
         let y = s.method_yield().unwrap();
         let imp = y.iter().find(|y| y.method == "importers").unwrap();
         assert_eq!(

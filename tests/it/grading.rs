@@ -260,7 +260,7 @@ fn score_grades_saved_pages_and_prints_the_sheet_columns() {
         .keys()
         .map(String::as_str)
         .collect();
-    for column in prospect::score::lead::SHEET_COLUMNS {
+    for column in prospect::sheet::SHEET_COLUMNS {
         assert!(keys.contains(&column), "{column} in {keys:?}");
     }
     assert_eq!(lead["domain"], "leuchtmittel-berlin.test");

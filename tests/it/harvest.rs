@@ -236,25 +236,74 @@ fn failing_hosts_do_not_stop_the_others() {
     assert!(text.contains("hosts with errors:"), "{text}");
 }
 
-/// Kills the harvester (SIGKILL) at several points of a 50-site harvest; after each kill no
-/// page already stored is fetched again, and the last run finishes everything.
+/// The labelled fixture sites and a copy of the LED grading plan that lets the crawler reach
+/// the farm, with `interval` between requests to a host.
+fn labelled_sites(dir: &Path, interval: &str) -> (Vec<String>, PathBuf) {
+    let mut hosts: Vec<String> = std::fs::read_dir(fixture("sites"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    hosts.sort();
+    let plan = dir.join("plan.yaml");
+    let text = std::fs::read_to_string(fixture("plans/grading-led.yaml")).unwrap();
+    std::fs::write(
+        &plan,
+        format!(
+            "{text}\nfetch:\n  per_host_interval: {interval}\n  concurrency: 16\n  \
+             max_pages_per_site: 8\n  allow_private: true\n"
+        ),
+    )
+    .unwrap();
+    (hosts, plan)
+}
+
+/// Every lead of a store: domain → grade.
+fn leads_of(store: &Path) -> std::collections::BTreeMap<String, String> {
+    Store::open(store)
+        .unwrap()
+        .sheet_leads()
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.record.domain, l.record.grade.to_string()))
+        .collect()
+}
+
+/// Kills the harvester (SIGKILL) at several points of a harvest of the labelled sites (while
+/// it visits, and while it grades); after each kill no page already stored is fetched again,
+/// and after the last run the store holds the same leads, with the same grades, as a run that
+/// was never interrupted.
 #[cfg(unix)]
 #[test]
-fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
+fn a_killed_harvest_fetches_no_page_twice_and_loses_no_lead() {
     use std::process::{Command, Stdio};
 
-    let farm = Farm::start(None);
-    let hosts = numbered_hosts(50);
-    farm.generate(&hosts, 4, 3000);
+    let farm = Farm::start(Some(&fixture("sites")));
     let dir = tempfile::tempdir().unwrap();
-    // 300 ms between requests to a host: a full run takes about 2 s, so kills land mid-work.
-    let plan = plan(dir.path(), "300ms", 16, 5);
+    // 300 ms between requests to a host: a full run takes a few seconds, so kills land
+    // mid-work.
+    let (hosts, plan) = labelled_sites(dir.path(), "300ms");
+    let whole = dir.path().join("whole.sqlite");
+    let out = prospect(
+        &harvest_args(&farm, &plan, &hosts, &[], &whole)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = leads_of(&whole);
+    assert!(expected.len() > 40, "{expected:?}");
+    assert!(
+        expected.values().collect::<BTreeSet<_>>().len() >= 4,
+        "the sites get several grades: {expected:?}"
+    );
+
     let store_path = dir.path().join("store.sqlite");
     let mut args = harvest_args(&farm, &plan, &hosts, &[], &store_path);
     args.push("--quiet".into());
-
-    let stored = || -> BTreeSet<String> {
-        let store = Store::open(&store_path).unwrap();
+    let stored_in = |path: &Path| -> BTreeSet<String> {
+        let store = Store::open(path).unwrap();
         hosts
             .iter()
             .flat_map(|h| store.pages_of(h).unwrap())
@@ -264,11 +313,13 @@ fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
             })
             .collect()
     };
+    let all_pages = stored_in(&whole).len();
     // Kill points (ms after start), fixed so the test is repeatable; some land early, some late.
-    let mut rng = fastrand::Rng::with_seed(20261123);
+    let mut rng = fastrand::Rng::with_seed(20261202);
     let mut before = BTreeSet::new();
     let mut interrupted = 0;
-    for round in 0..5 {
+    let rounds = 6;
+    for round in 0..rounds {
         farm.clear_hits();
         let mut child = Command::new(env!("CARGO_BIN_EXE_prospect"))
             .args(&args)
@@ -276,9 +327,9 @@ fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let last = round == 4;
+        let last = round == rounds - 1;
         if !last {
-            std::thread::sleep(Duration::from_millis(rng.u64(300..900)));
+            std::thread::sleep(Duration::from_millis(rng.u64(300..2500)));
             child.kill().unwrap();
         }
         let status = child.wait().unwrap();
@@ -293,16 +344,20 @@ fn a_killed_harvest_resumes_without_fetching_stored_pages_again() {
                 "round {round}: {key} was stored and fetched again"
             );
         }
-        before = stored();
-        if !last && before.len() < 50 * 5 {
+        before = stored_in(&store_path);
+        if !last && (before.len() < all_pages || leads_of(&store_path).len() < expected.len()) {
             interrupted += 1;
         }
     }
     assert!(interrupted >= 2, "only {interrupted} kills landed mid-work");
     let store = Store::open(&store_path).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 50);
-    assert_eq!(before.len(), 50 * 5, "home and 4 pages on every site");
+    drop(store);
+    assert_eq!(
+        leads_of(&store_path),
+        expected,
+        "the same leads as a whole run"
+    );
 }
 
 /// Ctrl-C (SIGINT) stops after the requests in flight, keeps everything stored, and the

@@ -4,6 +4,7 @@ mod bad_plans;
 mod campaign;
 mod cli;
 mod fetch;
+mod grade;
 mod grading;
 mod harvest;
 mod html;

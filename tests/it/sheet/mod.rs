@@ -11,7 +11,7 @@ use calamine::{Data, Reader, Xlsx};
 use rusqlite::params;
 
 use crate::util::{prospect_in, stderr};
-use prospect::score::lead::SHEET_COLUMNS;
+use prospect::sheet::SHEET_COLUMNS;
 use prospect::store::Store;
 
 /// A lead in the test store.
@@ -70,16 +70,28 @@ impl Campaign {
         let mut conn = rusqlite::Connection::open(&self.store).unwrap();
         let tx = conn.transaction().unwrap();
         for l in leads {
-            let data = serde_json::json!({
-                "domain": l.domain, "company": l.company, "grade": l.grade,
-                "match_share": 0.62, "big": l.grade == "C", "customer_type": "importer",
-                "country": "DE", "website": format!("https://{}/", l.domain),
-                "emails": l.emails, "phones": l.phones,
-                "contact_page": format!("https://{}/kontakt", l.domain),
-                "matched_products": "LED bulb, LED tube",
-                "evidence": "=2 of 3 catalogue items are ours", "queries": "",
-                "first_seen": "", "last_seen": "",
-            });
+            let split = |t: &str| -> Vec<String> {
+                t.split(", ")
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            let data = prospect::store::LeadRecord {
+                domain: l.domain.clone(),
+                company: Some(l.company.to_string()).filter(|c| !c.is_empty()),
+                grade: l.grade.parse().unwrap(),
+                match_share: 0.62,
+                big: l.grade == "C",
+                customer_type: Some("importer".into()),
+                country: Some("DE".into()),
+                website: format!("https://{}/", l.domain),
+                emails: split(&l.emails),
+                phones: split(&l.phones),
+                contact_page: Some(format!("https://{}/kontakt", l.domain)),
+                matched_products: vec!["LED bulb".into(), "LED tube".into()],
+                evidence: "=2 of 3 catalogue items are ours".into(),
+            };
+            let data = serde_json::to_string(&data).unwrap();
             tx.execute(
                 "INSERT INTO sites (domain, home_url, status, first_seen) VALUES (?1, ?2, 'done', ?3)
                  ON CONFLICT(domain) DO UPDATE SET first_seen = excluded.first_seen",
@@ -90,12 +102,7 @@ impl Campaign {
                 "INSERT INTO leads (domain, grade, data, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(domain) DO UPDATE SET grade = excluded.grade, data = excluded.data,
                    updated_at = excluded.updated_at",
-                params![
-                    l.domain,
-                    l.grade,
-                    data.to_string(),
-                    l.graded_day * 86_400 + 3_600
-                ],
+                params![l.domain, l.grade, data, l.graded_day * 86_400 + 3_600],
             )
             .unwrap();
         }

@@ -7,7 +7,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::{Campaign, col, lead, ok, xlsx_rows};
 use crate::util::{fixture, stderr};
-use prospect::score::lead::SHEET_COLUMNS;
+use prospect::sheet::SHEET_COLUMNS;
 
 /// A workbook as a user leaves it in Excel: a `Notes` sheet first (text, a number, a date,
 /// a formula into the leads, merged cells, a link), then `Leads` with the user's `Status`

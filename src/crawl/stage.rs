@@ -1,52 +1,22 @@
-//! Visiting company sites: the home page, then the pages that matter (catalogue first), each
-//! stored as soon as it is fetched. Stopping and running again picks up where it stopped:
-//! a stored page is never fetched again (unless older than `refresh`).
+//! The crawl stage: found sites → stored pages. Each site's home page, then the pages that
+//! matter (catalogue first), each stored as soon as it is fetched; a site is done when its
+//! pages are stored (grading is the score stage's). Stopping and running again picks up where
+//! it stopped: a stored page is never fetched again (unless older than `refresh`).
 
-use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::extract::Domain;
+use crate::control::Stop;
 use crate::extract::links::{self, PageKind};
 use crate::net::{FetchError, Fetcher};
-use crate::score::{self, Grader, lead};
 use crate::store::{self, Page, Site, SiteStatus, StoreError, StoreHandle};
 
-/// The built-in list of domains that are never leads (search engines, social networks,
-/// marketplaces, news, encyclopaedias, file hosts).
-pub const NON_PROSPECT_DOMAINS: &str =
-    include_str!("../query-templates/data/non-prospect-domains.txt");
-
-/// The domains of a list file: one per line, `#` comments.
-pub fn domain_list(text: &str) -> HashSet<String> {
-    text.lines()
-        .map(|l| {
-            l.split('#')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .filter(|l| !l.is_empty())
-        .collect()
-}
-
-/// Whether a site is excluded: its registrable domain (or the host itself) is on the list.
-pub fn is_excluded(url: &Url, excluded: &HashSet<String>) -> bool {
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches("www.");
-    excluded.contains(host) || Domain::of_url(url).is_some_and(|d| excluded.contains(d.as_str()))
-}
-
 #[derive(Debug, Clone)]
-pub struct HarvestOptions {
+pub struct CrawlOptions {
     /// Pages read per site, the home page included.
     pub max_pages_per_site: usize,
     /// Re-fetch stored pages older than this.
@@ -63,9 +33,7 @@ pub trait Progress: Send + Sync {
     fn site_done(&self, _domain: &str, _outcome: &SiteOutcome) {}
 }
 
-/// Progress that says nothing.
-pub struct Silent;
-impl Progress for Silent {}
+impl Progress for crate::control::Silent {}
 
 /// How a site visit ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +46,9 @@ pub enum SiteOutcome {
     Pending(String),
 }
 
-/// What a harvest did.
+/// What a crawl did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct CrawlReport {
     pub sites_done: usize,
     pub sites_failed: usize,
     pub sites_pending: usize,
@@ -88,60 +56,54 @@ pub struct Report {
     pub pages_reused: usize,
     pub page_errors: usize,
     pub stopped: bool,
-    /// Leads graded this run, by grade (A, B, C, D, X).
-    pub grades: std::collections::BTreeMap<String, usize>,
 }
 
-/// A site visit: how it ended, pages fetched, reused, failed, and the grade given.
-type Visited = (SiteOutcome, usize, usize, usize, Option<String>);
-
-/// Set to stop: in-flight requests finish, no new ones start.
-#[derive(Debug, Clone, Default)]
-pub struct Stop(Arc<AtomicBool>);
-
-impl Stop {
-    pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-    pub fn is_stopped(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
+/// Page counts of one site visit: fetched, reused from the store, failed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    fetched: usize,
+    reused: usize,
+    errors: usize,
 }
 
 struct Visit {
     fetcher: Arc<Fetcher>,
     store: StoreHandle,
-    grader: Option<Arc<Grader>>,
-    opts: HarvestOptions,
+    opts: CrawlOptions,
     progress: Arc<dyn Progress>,
     stop: Stop,
 }
 
-/// Visits the sites (pending ones; failed ones too with `retry_failed`), storing every page;
-/// with a grader, grades each site visited and stores its lead.
-pub async fn harvest(
+/// Whether a crawl with `opts` visits a site in this state.
+pub fn visits(site: &Site, opts: &CrawlOptions) -> bool {
+    match site.status {
+        SiteStatus::Pending => true,
+        SiteStatus::Done => opts.refresh.is_some(),
+        SiteStatus::Failed => opts.retry_failed,
+    }
+}
+
+/// Visits the sites (pending ones; failed ones too with `retry_failed`, done ones with
+/// `refresh`), storing every page as it comes.
+pub async fn run(
     fetcher: Arc<Fetcher>,
     store: StoreHandle,
     sites: Vec<Site>,
-    opts: HarvestOptions,
+    opts: CrawlOptions,
     progress: Arc<dyn Progress>,
     stop: Stop,
-    grader: Option<Arc<Grader>>,
-) -> Result<Report, StoreError> {
+) -> Result<CrawlReport, StoreError> {
     let limit = Arc::new(Semaphore::new(opts.parallel_sites.max(1)));
     let visit = Arc::new(Visit {
         fetcher,
         store,
-        grader,
         opts,
         progress,
         stop: stop.clone(),
     });
     let mut tasks = JoinSet::new();
     for site in sites {
-        let done = site.status == SiteStatus::Done;
-        let failed = site.status == SiteStatus::Failed;
-        if (done && visit.opts.refresh.is_none()) || (failed && !visit.opts.retry_failed) {
+        if !visits(&site, &visit.opts) {
             continue;
         }
         let visit = visit.clone();
@@ -155,17 +117,14 @@ pub async fn harvest(
             result
         });
     }
-    let mut report = Report::default();
+    let mut report = CrawlReport::default();
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(Ok((outcome, fetched, reused, errors, grade))) => {
-                if let Some(g) = grade {
-                    *report.grades.entry(g).or_default() += 1;
-                }
-                report.pages_fetched += fetched;
-                report.pages_reused += reused;
-                report.page_errors += errors;
+            Ok(Ok((outcome, counts))) => {
+                report.pages_fetched += counts.fetched;
+                report.pages_reused += counts.reused;
+                report.page_errors += counts.errors;
                 match outcome {
                     SiteOutcome::Done { .. } => report.sites_done += 1,
                     SiteOutcome::Failed(_) => report.sites_failed += 1,
@@ -203,10 +162,9 @@ pub async fn harvest(
 }
 
 impl Visit {
-    /// One site: home page, then the chosen pages. Returns the outcome and page counts
-    /// (fetched, reused, errors).
-    async fn site(&self, site: &Site) -> Result<Visited, StoreError> {
-        let mut counts = (0, 0, 0);
+    /// One site: home page, then the chosen pages. Returns the outcome and page counts.
+    async fn site(&self, site: &Site) -> Result<(SiteOutcome, Counts), StoreError> {
+        let mut counts = Counts::default();
         let Ok(home_url) = Url::parse(&site.home_url) else {
             let outcome = SiteOutcome::Failed(format!("`{}` is not a web address", site.home_url));
             return self.finish(site, outcome, counts).await;
@@ -227,9 +185,7 @@ impl Visit {
             .as_deref()
             .and_then(|u| Url::parse(u).ok())
             .unwrap_or(home_url.clone());
-        let html = home.body.clone().unwrap_or_default();
-        let picks = links::pick_pages(&base, &html, self.opts.max_pages_per_site.saturating_sub(1));
-        self.record_documents(&site.domain, &home).await?;
+        let picks = self.read_home(&site.domain, home, base.clone()).await?;
         let mut pages = 1;
         for pick in picks {
             if pick.url == home_url || pick.url == base {
@@ -241,7 +197,7 @@ impl Visit {
             {
                 Ok(page) => {
                     pages += 1;
-                    self.record_documents(&site.domain, &page).await?;
+                    self.record_documents(&site.domain, page).await?;
                 }
                 Err(outcome @ SiteOutcome::Pending(_)) => {
                     return self.finish(site, outcome, counts).await;
@@ -256,33 +212,69 @@ impl Visit {
         self.finish(site, SiteOutcome::Done { pages }, counts).await
     }
 
-    /// Records the links to documents (PDF catalogues, price lists) a page shows.
-    async fn record_documents(&self, domain: &str, page: &Page) -> Result<(), StoreError> {
-        let (Some(body), Some(base)) = (
-            &page.body,
-            Url::parse(page.final_url.as_deref().unwrap_or(&page.url)).ok(),
-        ) else {
-            return Ok(());
-        };
-        let documents: Vec<String> = links::document_links(&base, body)
-            .iter()
-            .map(Url::to_string)
-            .collect();
+    /// Reads the home page (on a blocking thread: it is HTML work): the pages to visit next,
+    /// and the documents it links to, which are recorded.
+    async fn read_home(
+        &self,
+        domain: &str,
+        home: Page,
+        base: Url,
+    ) -> Result<Vec<links::PageLink>, StoreError> {
+        let max = self.opts.max_pages_per_site.saturating_sub(1);
+        let found_on = home.url.clone();
+        let (picks, documents) = self
+            .blocking(move || {
+                let html = home.body.as_deref().unwrap_or_default();
+                let picks = links::pick_pages(&base, html, max);
+                (picks, documents_of(&home))
+            })
+            .await?;
+        self.save_documents(domain, found_on, documents).await?;
+        Ok(picks)
+    }
+
+    /// Records the links to documents (PDF catalogues, price lists) a page shows (read on a
+    /// blocking thread).
+    async fn record_documents(&self, domain: &str, page: Page) -> Result<(), StoreError> {
+        let found_on = page.url.clone();
+        let documents = self.blocking(move || documents_of(&page)).await?;
+        self.save_documents(domain, found_on, documents).await
+    }
+
+    async fn save_documents(
+        &self,
+        domain: &str,
+        found_on: String,
+        documents: Vec<String>,
+    ) -> Result<(), StoreError> {
         if documents.is_empty() {
             return Ok(());
         }
-        let (domain, found_on) = (domain.to_string(), page.url.clone());
+        let domain = domain.to_string();
         self.store
             .call(move |s| s.add_documents(&domain, &found_on, &documents))
             .await
+    }
+
+    /// Runs HTML work on a blocking thread, off the async workers.
+    async fn blocking<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, StoreError> {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| StoreError::Other {
+                path: Default::default(),
+                message: format!("reading a page crashed: {e}"),
+            })
     }
 
     async fn finish(
         &self,
         site: &Site,
         outcome: SiteOutcome,
-        counts: (usize, usize, usize),
-    ) -> Result<Visited, StoreError> {
+        counts: Counts,
+    ) -> Result<(SiteOutcome, Counts), StoreError> {
         let (status, reason) = match &outcome {
             SiteOutcome::Done { .. } => (SiteStatus::Done, None),
             SiteOutcome::Failed(why) => (SiteStatus::Failed, Some(why.clone())),
@@ -299,36 +291,8 @@ impl Visit {
                 Ok(())
             })
             .await?;
-        let grade = match (&outcome, &self.grader) {
-            (SiteOutcome::Done { .. }, Some(grader)) => {
-                Some(self.grade(grader.clone(), &site.domain).await?)
-            }
-            _ => None,
-        };
         self.progress.site_done(&site.domain, &outcome);
-        Ok((outcome, counts.0, counts.1, counts.2, grade))
-    }
-
-    /// Grades a visited site from its stored pages (on a blocking thread: it is CPU work)
-    /// and stores the lead; returns the grade.
-    async fn grade(&self, grader: Arc<Grader>, domain: &str) -> Result<String, StoreError> {
-        let d = domain.to_string();
-        let pages = self.store.call(move |s| s.pages_of(&d)).await?;
-        let d = domain.to_string();
-        let graded = tokio::task::spawn_blocking(move || {
-            let lead = grader.grade(&d, &score::pages_from_store(&pages));
-            let json = lead::to_json(&lead, &crate::clock::today()).to_string();
-            (lead.grade.to_string(), json)
-        })
-        .await
-        .map_err(|e| StoreError::Other {
-            path: Default::default(),
-            message: format!("grading {domain} crashed: {e}"),
-        })?;
-        let (grade, json) = graded;
-        let (d, g) = (domain.to_string(), grade.clone());
-        self.store.call(move |s| s.save_lead(&d, &g, &json)).await?;
-        Ok(grade)
+        Ok((outcome, counts))
     }
 
     /// A page from the store if it is there (and fresh), else fetched and stored.
@@ -338,7 +302,7 @@ impl Visit {
         domain: &str,
         url: &Url,
         kind: PageKind,
-        counts: &mut (usize, usize, usize),
+        counts: &mut Counts,
     ) -> Result<Result<Page, SiteOutcome>, StoreError> {
         let key = url.to_string();
         let stored = self.store.call(move |s| s.page(&key)).await?;
@@ -349,7 +313,7 @@ impl Visit {
                 .is_none_or(|age| store::now() - page.fetched_at < age.as_secs() as i64);
             let retry = self.opts.retry_failed && page.error.is_some();
             if fresh && !retry {
-                counts.1 += 1;
+                counts.reused += 1;
                 self.progress
                     .page(url.as_str(), false, page.error.as_deref());
                 return Ok(Ok(page));
@@ -389,9 +353,9 @@ impl Visit {
             Err(FetchError::SetAside(why)) => return Ok(Err(SiteOutcome::Failed(why))),
             Err(e) => page.error = Some(e.to_string()),
         }
-        counts.0 += 1;
+        counts.fetched += 1;
         if page.error.is_some() {
-            counts.2 += 1;
+            counts.errors += 1;
         }
         let saved = page.clone();
         self.store.call(move |s| s.save_page(&saved)).await?;
@@ -399,4 +363,18 @@ impl Visit {
             .page(url.as_str(), true, page.error.as_deref());
         Ok(Ok(page))
     }
+}
+
+/// The documents (PDF catalogues, price lists) a stored page links to.
+fn documents_of(page: &Page) -> Vec<String> {
+    let (Some(body), Some(base)) = (
+        &page.body,
+        Url::parse(page.final_url.as_deref().unwrap_or(&page.url)).ok(),
+    ) else {
+        return Vec::new();
+    };
+    links::document_links(&base, body)
+        .iter()
+        .map(Url::to_string)
+        .collect()
 }

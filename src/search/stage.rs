@@ -1,20 +1,28 @@
-//! The campaign's search stage: the plan's queries go to a search backend within its daily
-//! quota; every response is stored before it is used (so no query is paid for twice and a
-//! stopped run resumes where it stopped), and the sites the results name become candidates.
-//! Result pages saved from a browser go the same way through [`record_page`].
+//! The search stage: plan → queries → stored answers and found sites. The plan's queries go
+//! to a search backend within its daily quota; every response is stored before it is used (so
+//! no query is paid for twice and a stopped run resumes where it stopped), and the sites the
+//! results name become candidates for the crawl stage. Result pages saved from a browser go
+//! the same way through [`record_saved`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::path::PathBuf;
 
 use url::Url;
 
 use crate::clock;
+use crate::control::{Excluded, Stop};
 use crate::extract::Domain;
 use crate::extract::domain::{home_of, parse_site_url};
-use crate::harvest::{Stop, is_excluded};
+use crate::net::Fetcher;
+use crate::plan::Plan;
 use crate::search::api::{self, ApiError};
-use crate::search::{Hit, Outcome, ResultPage};
-use crate::store::{NewResult, QueryStatus, Store, StoreError, StoreHandle, StoredQuery};
+use crate::search::{Hit, Outcome, ResultPage, Source};
+use crate::store::{
+    NewQuery, NewResult, QueryStatus, Site, Store, StoreError, StoreHandle, StoredQuery,
+};
+use crate::templates::expand::{self, Options};
+use crate::templates::{Catalog, Engine};
 
 /// Seconds in the window the daily quota counts.
 pub const DAY: i64 = 86_400;
@@ -76,6 +84,9 @@ pub enum Halt {
     Failing { why: String },
 }
 
+/// A query as a plan names it: its text, country and language.
+pub type QueryKey = (String, String, String);
+
 /// Queries failing one after another that stop the search stage: the backend is down or
 /// unreachable, and asking the rest would only spend their retries.
 pub const FAILURES_IN_A_ROW: usize = 3;
@@ -86,11 +97,11 @@ pub struct SearchOptions {
     pub per_day: u32,
     /// Result pages per query at most.
     pub pages: u32,
-    /// Registrable domains (or hosts) that are never candidates.
-    pub excluded: HashSet<String>,
+    /// Domains that are never candidates.
+    pub excluded: Excluded,
     /// Only these queries (text, country, language): the plan's current ones, so that a
     /// narrowed plan leaves the store's older queries alone. None: every open query.
-    pub only: Option<HashSet<(String, String, String)>>,
+    pub only: Option<HashSet<QueryKey>>,
 }
 
 /// What the search stage did.
@@ -120,7 +131,7 @@ pub trait SearchProgress: Send + Sync {
     fn query_done(&self, _query: &StoredQuery, _new_sites: usize) {}
 }
 
-impl SearchProgress for crate::harvest::Silent {}
+impl SearchProgress for crate::control::Silent {}
 
 /// The plan's search API as the campaign's backend.
 pub struct ApiBackend(pub api::Client);
@@ -350,14 +361,14 @@ pub fn add_sites(
     store: &mut Store,
     query_id: i64,
     hits: &[Hit],
-    excluded: &HashSet<String>,
+    excluded: &Excluded,
 ) -> Result<usize, StoreError> {
     let mut new = 0;
     for hit in hits {
         let Some((domain, home)) = site_of(hit) else {
             continue;
         };
-        if is_excluded(&home, excluded) {
+        if excluded.contains(&home) {
             continue;
         }
         if store.add_found_site(domain.as_str(), home.as_str(), query_id)? {
@@ -367,14 +378,160 @@ pub fn add_sites(
     Ok(new)
 }
 
+/// The plan's queries for `engine`, the most productive methods first (each method's queries
+/// stay in their order, by country): the order the search stage asks them in over the days
+/// the quota allows.
+pub fn plan_queries(plan: &Plan, catalog: &Catalog, engine: Engine, year: i32) -> Vec<NewQuery> {
+    let mut queries = expanded(plan, catalog, engine, year);
+    queries.sort_by_key(|q| catalog.get(&q.method).map_or(u32::MAX, |t| t.rank));
+    queries
+}
+
+/// The plan's queries for `engine` in the order of the expansion (by method, then country).
+fn expanded(plan: &Plan, catalog: &Catalog, engine: Engine, year: i32) -> Vec<NewQuery> {
+    let opts = Options {
+        engine,
+        methods: Vec::new(),
+        countries: Vec::new(),
+        max: None,
+        year,
+    };
+    expand::expand(plan, catalog, &opts)
+        .queries
+        .into_iter()
+        .map(|q| NewQuery {
+            method: q.method.to_string(),
+            text: q.text.to_string(),
+            country: q.country.to_string(),
+            language: q.language.to_string(),
+        })
+        .collect()
+}
+
+/// What recording saved result pages did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavedReport {
+    /// The sites the pages name, as stored, once each, in page order.
+    pub sites: Vec<Site>,
+    /// Pages that are not answers (captcha, consent wall): file, engine and reason.
+    pub blocked: Vec<(PathBuf, Source, String)>,
+    /// Pages whose engine found nothing.
+    pub empty: usize,
+    /// Engine redirects that could not be followed: file, address and why.
+    pub unresolved: Vec<(PathBuf, String)>,
+}
+
+/// Records result pages saved from a browser (or API answers saved to files) in the store,
+/// each under the plan's query when its query is one of the plan's, and returns the sites
+/// they name. Engine redirects that cannot be read offline (Baidu) are resolved by one HEAD
+/// request each.
+pub async fn record_saved(
+    plan: &Plan,
+    catalog: &Catalog,
+    fetcher: &Fetcher,
+    store: &StoreHandle,
+    pages: Vec<(PathBuf, ResultPage)>,
+    excluded: &Excluded,
+    year: i32,
+) -> Result<SavedReport, StoreError> {
+    let mut known: HashMap<Source, HashMap<String, NewQuery>> = HashMap::new();
+    let mut domains: Vec<String> = Vec::new();
+    let mut report = SavedReport::default();
+    for (file, mut page) in pages {
+        match &page.outcome {
+            Outcome::Blocked(why) => report
+                .blocked
+                .push((file.clone(), page.source, why.clone())),
+            Outcome::Empty => report.empty += 1,
+            Outcome::Results => {}
+        }
+        for hit in page.hits.iter_mut().filter(|h| h.redirect) {
+            let Ok(url) = Url::parse(&hit.url) else {
+                continue;
+            };
+            match fetcher.locate(&url).await {
+                Ok(target) if target != url => {
+                    hit.url = target.to_string();
+                    hit.redirect = false;
+                }
+                Ok(_) => {}
+                Err(e) => report
+                    .unresolved
+                    .push((file.clone(), format!("cannot follow {url}: {e}"))),
+            }
+        }
+        let queries = known.entry(page.source).or_insert_with(|| {
+            expanded(plan, catalog, engine_of(page.source), year)
+                .into_iter()
+                .map(|q| (query_key(&q.text), q))
+                .rev()
+                .collect()
+        });
+        let query = match &page.query {
+            Some(text) => queries
+                .get(&query_key(text))
+                .cloned()
+                .unwrap_or_else(|| NewQuery {
+                    text: text.clone(),
+                    ..NewQuery::default()
+                }),
+            None => NewQuery {
+                text: format!("(query not shown in {})", file.display()),
+                ..NewQuery::default()
+            },
+        };
+        domains.extend(
+            page.hits
+                .iter()
+                .filter_map(|h| Some(site_of(h)?.0.to_string())),
+        );
+        let excluded = excluded.clone();
+        store
+            .call(move |s| record_page(s, &page, &query, &excluded))
+            .await?;
+    }
+    report.sites = store
+        .call(move |s| {
+            let mut seen = HashSet::new();
+            let mut out = Vec::new();
+            for d in domains.iter().filter(|d| seen.insert(d.as_str())) {
+                out.extend(s.site(d)?);
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(report)
+}
+
+/// The engine whose syntax a source's queries follow: a saved page's own engine; Google's for
+/// SearXNG, Serper and SerpApi (which pass Google-style operators on); Brave's for Brave.
+pub fn engine_of(source: Source) -> Engine {
+    match source {
+        Source::Bing => Engine::Bing,
+        Source::Duckduckgo => Engine::Duckduckgo,
+        Source::Yandex => Engine::Yandex,
+        Source::Baidu => Engine::Baidu,
+        Source::Brave => Engine::Brave,
+        Source::Google | Source::Searxng | Source::Serper | Source::Serpapi => Engine::Google,
+    }
+}
+
+/// A query's text compared loosely: case and spacing as engines echo them.
+fn query_key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Records a result page saved from a browser under its query (`query` as the plan
 /// expanded it when the page's query is one of the plan's), and adds the sites it names.
 /// Returns how many sites were new.
 pub fn record_page(
     store: &mut Store,
     page: &ResultPage,
-    query: &crate::store::NewQuery,
-    excluded: &HashSet<String>,
+    query: &NewQuery,
+    excluded: &Excluded,
 ) -> Result<usize, StoreError> {
     let id = store.query_id(page.source.name(), query)?;
     store.save_results(id, &results_of(page))?;
@@ -391,8 +548,6 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::search::Source;
-    use crate::store::NewQuery;
 
     /// Answers from a script: per query text, the pages (None = empty page); records calls.
     struct Fake {
@@ -486,7 +641,7 @@ mod tests {
         SearchOptions {
             per_day,
             pages,
-            excluded: HashSet::new(),
+            excluded: Excluded::default(),
             only: None,
         }
     }
@@ -496,7 +651,7 @@ mod tests {
         let (_dir, store) = setup(4);
         let fake = Fake::new();
         let stop = Stop::default();
-        let r = search(&fake, &store, &opts(5, 3), &crate::harvest::Silent, &stop)
+        let r = search(&fake, &store, &opts(5, 3), &crate::control::Silent, &stop)
             .await
             .unwrap();
         // q0: pages 1, 2 and an empty 3; q1: pages 1, 2; then the quota is spent.
@@ -508,14 +663,14 @@ mod tests {
         };
         assert!(until > clock::now() + DAY - 60, "{until}");
         // Again: the quota is still spent and nothing is asked.
-        let r = search(&fake, &store, &opts(5, 3), &crate::harvest::Silent, &stop)
+        let r = search(&fake, &store, &opts(5, 3), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!(r.pages_requested, 0);
         assert!(matches!(r.halt, Some(Halt::Quota { .. })));
         assert_eq!(fake.calls().len(), 5);
         // A bigger quota: q1 continues at its page 3, nothing is asked twice.
-        let r = search(&fake, &store, &opts(100, 3), &crate::harvest::Silent, &stop)
+        let r = search(&fake, &store, &opts(100, 3), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!(r.halt, None);
@@ -524,7 +679,7 @@ mod tests {
         let unique: HashSet<_> = calls.iter().collect();
         assert_eq!(unique.len(), calls.len(), "{calls:?}");
         assert!(calls.contains(&("q1".into(), 3)));
-        let again = search(&fake, &store, &opts(100, 3), &crate::harvest::Silent, &stop)
+        let again = search(&fake, &store, &opts(100, 3), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!((again.pages_requested, again.queries_done), (0, 0));
@@ -540,13 +695,13 @@ mod tests {
             until,
             why: "429".into(),
         });
-        let r = search(&fake, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+        let r = search(&fake, &store, &opts(10, 1), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert!(matches!(r.halt, Some(Halt::Paused { until: u, .. }) if u == until));
         // The pause is remembered: the next run does not ask at all.
         let calm = Fake::new();
-        let r = search(&calm, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+        let r = search(&calm, &store, &opts(10, 1), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert!(matches!(r.halt, Some(Halt::Paused { .. })));
@@ -556,13 +711,13 @@ mod tests {
             .unwrap();
         let mut fatal = Fake::new();
         fatal.fail = Some(Failure::Fatal("key refused".into()));
-        let err = search(&fatal, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+        let err = search(&fatal, &store, &opts(10, 1), &crate::control::Silent, &stop)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("key refused"));
         let mut flaky = Fake::new();
         flaky.fail = Some(Failure::Query("HTTP 500".into()));
-        let r = search(&flaky, &store, &opts(10, 1), &crate::harvest::Silent, &stop)
+        let r = search(&flaky, &store, &opts(10, 1), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!((r.failed, r.queries_left), (2, 2));
@@ -580,7 +735,7 @@ mod tests {
                 .map(|t| (t.to_string(), "DE".to_string(), "de".to_string()))
                 .into(),
         );
-        let r = search(&fake, &store, &o, &crate::harvest::Silent, &stop)
+        let r = search(&fake, &store, &o, &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!((r.queries_done, r.queries_left), (2, 0));
@@ -593,7 +748,7 @@ mod tests {
         let stop = Stop::default();
         let mut down = Fake::new();
         down.fail = Some(Failure::Query("cannot reach searxng".into()));
-        let r = search(&down, &store, &opts(100, 1), &crate::harvest::Silent, &stop)
+        let r = search(&down, &store, &opts(100, 1), &crate::control::Silent, &stop)
             .await
             .unwrap();
         assert_eq!(down.calls().len(), FAILURES_IN_A_ROW);
