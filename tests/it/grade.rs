@@ -100,7 +100,8 @@ fn a_changed_plan_is_told_and_grade_regrades_from_the_store_without_the_network(
         status.contains("8 graded with an older plan: `prospect grade"),
         "{status}"
     );
-    let (_, err) = run(&["sheet", p, "--store", s, "-o", "leads.csv"]);
+    let csv = dir.path().join("leads.csv");
+    let (_, err) = run(&["sheet", p, "--store", s, "-o", csv.to_str().unwrap()]);
     assert!(
         err.contains("8 leads were graded with an older plan"),
         "{err}"
