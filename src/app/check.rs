@@ -20,7 +20,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<()> {
         methods: Vec::new(),
         countries: Vec::new(),
         max: None,
-        year: expand::current_year(),
+        year: settings.clock.year(),
     };
     let expansion = expand::expand(plan, catalog, &opts);
     let mut s = describe(plan, catalog);

@@ -7,7 +7,7 @@ use super::settings::{Global, Overrides, Settings};
 use super::stages;
 use crate::cli::GradeArgs;
 use prospect::control::Stop;
-use prospect::store::{Selection, StoreHandle};
+use prospect::store::Selection;
 
 pub fn run(args: &GradeArgs, global: &Global) -> Result<()> {
     let settings = Settings::load(
@@ -18,8 +18,8 @@ pub fn run(args: &GradeArgs, global: &Global) -> Result<()> {
             ..Overrides::default()
         },
     )?;
-    settings.existing_store()?;
-    let store = StoreHandle::open(&settings.store)?;
+    drop(settings.existing_store()?);
+    let store = settings.open_store()?;
     let stop = Stop::default();
     let runtime = stages::runtime()?;
     runtime.block_on(async { stages::watch_ctrl_c(stop.clone(), settings.quiet) });

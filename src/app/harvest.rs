@@ -7,7 +7,6 @@ use super::results::read_saved;
 use super::settings::{Global, Overrides, Settings};
 use super::stages;
 use crate::cli::HarvestArgs;
-use prospect::clock;
 use prospect::control::Stop;
 use prospect::crawl::list;
 use prospect::net::Fetcher;
@@ -48,7 +47,7 @@ pub fn run(args: &HarvestArgs, global: &Global) -> Result<()> {
             let store = settings.open_store()?;
             let saved = runtime.block_on(async {
                 let fetcher = Fetcher::new(settings.fetch.clone())?;
-                let year = clock::year();
+                let year = settings.clock.year();
                 let r = record_saved(
                     &settings.plan,
                     &settings.catalog,

@@ -24,7 +24,7 @@ pub fn run(args: &QueriesArgs, global: &Global) -> Result<()> {
     };
     let settings = Settings::load(plan_path, global, Overrides::default())?;
     let (plan, catalog) = (&settings.plan, &settings.catalog);
-    let opts = options(plan, catalog, args)?;
+    let opts = options(plan, catalog, args, settings.clock.year())?;
     let expansion = expand::expand(plan, catalog, &opts);
     let format = args
         .format
@@ -74,7 +74,8 @@ pub fn report(expansion: &expand::Expansion, engine: Engine) {
 }
 
 /// Expansion options from the arguments, with `--method` and `--country` checked.
-pub fn options(plan: &Plan, catalog: &Catalog, args: &QueriesArgs) -> Result<Options> {
+/// `year` is this year, for `{year}` unless `--year` says otherwise.
+pub fn options(plan: &Plan, catalog: &Catalog, args: &QueriesArgs, year: i32) -> Result<Options> {
     for id in &args.methods {
         if catalog.get(id).is_none() {
             let hint = diag::closest(id, catalog.ids())
@@ -111,7 +112,7 @@ pub fn options(plan: &Plan, catalog: &Catalog, args: &QueriesArgs) -> Result<Opt
         methods: args.methods.clone(),
         countries,
         max: args.max,
-        year: args.year.unwrap_or_else(expand::current_year),
+        year: args.year.unwrap_or(year),
     })
 }
 

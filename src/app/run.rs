@@ -39,13 +39,14 @@ pub fn run(args: &RunArgs, global: &Global) -> Result<()> {
         std::env::var(name).ok()
     })
     .map_err(|e| BadInput(e.to_string()))?;
+    let client = client.with_clock(settings.clock.clone());
     let client = match plan.search.interval {
         Some(per) => client.with_rate(api::Rate { queries: 1, per }),
         None => client,
     };
     let backend = ApiBackend(client);
     let engine = search::engine_of(backend.0.source());
-    let queries = search::plan_queries(plan, &settings.catalog, engine, clock::year());
+    let queries = search::plan_queries(plan, &settings.catalog, engine, settings.clock.year());
     if queries.is_empty() {
         return Err(BadInput(format!(
             "{}: the plan yields no queries for {}; `prospect check {}` shows why",
@@ -61,6 +62,7 @@ pub fn run(args: &RunArgs, global: &Global) -> Result<()> {
     let runtime = stages::runtime()?;
     let stop = Stop::default();
     let opts = SearchOptions {
+        now: settings.clock.now(),
         per_day: plan.search.per_day,
         pages: plan.search.pages,
         excluded: settings.excluded(),

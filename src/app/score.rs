@@ -56,10 +56,11 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
             pages_at,
         };
         let record = lead.record();
-        store.call_blocking(move |s| s.save_leads(&[(record, graded)], prospect::clock::now()))?;
+        let now = settings.clock.now();
+        store.call_blocking(move |s| s.save_leads(&[(record, graded)], now))?;
     }
     let out = if args.format.as_deref() == Some("json") {
-        let mut v = columns(&lead);
+        let mut v = columns(&lead, settings.clock.today());
         if args.explain {
             v["explain"] = serde_json::json!(lead::to_text(&lead, true));
         }
@@ -70,10 +71,8 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
     super::write_output(None, &out)
 }
 
-/// The lead as the sheet's columns, seen today.
-fn columns(lead: &Lead) -> serde_json::Value {
-    let now = prospect::clock::now();
-    let today = now - now.rem_euclid(86_400);
+/// The lead as the sheet's columns, seen `today`.
+fn columns(lead: &Lead, today: i64) -> serde_json::Value {
     let stored = StoredLead {
         record: lead.record(),
         first_seen: today,

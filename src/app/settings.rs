@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::BadInput;
+use prospect::clock::{self, Clock};
 use prospect::control::Excluded;
 use prospect::crawl::CrawlOptions;
 use prospect::diag::{self, Diagnostic, Diagnostics};
@@ -53,6 +54,8 @@ pub struct Settings {
     pub fetch: FetchConfig,
     pub crawl: CrawlOptions,
     pub quiet: bool,
+    /// What time it is: the system's clock, or the time `PROSPECT_NOW` fixes.
+    pub clock: std::sync::Arc<dyn Clock>,
 }
 
 impl Settings {
@@ -71,7 +74,9 @@ impl Settings {
             f.allow_private,
         );
         fetch.pins = over.resolve;
+        let clock = clock::from_env();
         let crawl = CrawlOptions {
+            clock: clock.clone(),
             max_pages_per_site: f.max_pages_per_site,
             refresh: over.refresh,
             retry_failed: over.retry_failed,
@@ -85,6 +90,7 @@ impl Settings {
             fetch,
             crawl,
             quiet: global.quiet,
+            clock,
         })
     }
 
@@ -101,12 +107,13 @@ impl Settings {
         Grader::new(
             self.plan.clone(),
             std::sync::Arc::new(self.catalog.lang.clone()),
+            self.clock.year(),
         )
     }
 
     /// Opens (creating if needed) the campaign store behind its writer.
     pub fn open_store(&self) -> Result<StoreHandle> {
-        Ok(StoreHandle::open(&self.store)?)
+        Ok(StoreHandle::open(&self.store, self.clock.clone())?)
     }
 
     /// Opens the campaign store for a command that only reads it; none yet is bad input.
@@ -120,7 +127,7 @@ impl Settings {
             ))
             .into());
         }
-        Ok(Store::open(&self.store)?)
+        Ok(Store::open_with(&self.store, self.clock.clone())?)
     }
 
     /// The settings of the stages after the plan's (for `check`).

@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 
 use super::progress::Bar;
 use super::settings::Settings;
-use prospect::clock;
 use prospect::control::Stop;
 use prospect::crawl::{self, CrawlReport};
 use prospect::net::Fetcher;
@@ -90,7 +89,7 @@ pub fn score(
         ScoreOptions::new(selection),
         &bar,
         stop,
-        clock::now(),
+        settings.clock.now(),
     );
     bar.finish();
     Ok(report?)

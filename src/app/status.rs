@@ -45,7 +45,7 @@ pub fn run(args: &StatusArgs, global: &Global) -> Result<()> {
     );
     let (done, pending, blocked) = store.query_counts()?;
     if done + pending + blocked > 0 {
-        let now = prospect::clock::now();
+        let now = settings.clock.now();
         let used = store
             .search_times_since(now - prospect::search::stage::DAY + 1)?
             .len();

@@ -10,13 +10,16 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::clock::Clock;
 use crate::control::Stop;
 use crate::extract::links::{self, PageKind};
 use crate::net::{FetchError, Fetcher};
-use crate::store::{self, Page, Site, SiteStatus, StoreError, StoreHandle};
+use crate::store::{Page, Site, SiteStatus, StoreError, StoreHandle};
 
 #[derive(Debug, Clone)]
 pub struct CrawlOptions {
+    /// When pages are fetched (their time in the store).
+    pub clock: Arc<dyn Clock>,
     /// Pages read per site, the home page included.
     pub max_pages_per_site: usize,
     /// Re-fetch stored pages older than this.
@@ -310,7 +313,7 @@ impl Visit {
             let fresh = self
                 .opts
                 .refresh
-                .is_none_or(|age| store::now() - page.fetched_at < age.as_secs() as i64);
+                .is_none_or(|age| self.opts.clock.now() - page.fetched_at < age.as_secs() as i64);
             let retry = self.opts.retry_failed && page.error.is_some();
             if fresh && !retry {
                 counts.reused += 1;
@@ -329,7 +332,7 @@ impl Visit {
             url: url.to_string(),
             domain: domain.to_string(),
             kind: kind.name().to_string(),
-            fetched_at: store::now(),
+            fetched_at: self.opts.clock.now(),
             ..Page::default()
         };
         match result {

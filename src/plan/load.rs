@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::*;
 use crate::diag::{self, Diagnostics};
-use crate::templates::LangData;
+use crate::reference::LangData;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,7 +10,7 @@ use serde_saphyr::{Location, Spanned};
 use super::load::*;
 use super::*;
 use crate::diag::{self, Diagnostic};
-use crate::templates::LangData;
+use crate::reference::LangData;
 
 /// Collects problems while turning raw values into a plan.
 pub(super) struct Validator<'a> {

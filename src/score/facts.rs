@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::normalize::fold;
 use super::words::{LEGAL_FORMS, OTHER_PARTY_LABELS, OTHER_PARTY_PHRASES};
-use crate::templates::lang::WordIndex;
-use crate::templates::{GradingWords, LangData};
+use crate::normalize::fold;
+use crate::reference::lang::WordIndex;
+use crate::reference::{GradingWords, LangData};
 
 /// The sheet's customer type for a dictionary type.
 fn sheet_type(dictionary: &str) -> Option<&'static str> {

@@ -8,15 +8,17 @@ use hashbrown::HashSet;
 
 use url::Url;
 
+use super::Grader;
 use super::facts;
 use super::matcher::{Hit, Matcher, TermKind};
-use super::normalize::fold;
-use super::words::{BIG, LISTING_AND_NOT_A_COMPANY, NOT_A_COMPANY, SINCE, WordList};
+use super::words::{BIG, LISTING_AND_NOT_A_COMPANY, NOT_A_COMPANY, SINCE};
+use crate::extract::Domain;
 use crate::extract::contacts::{self, Contacts};
 use crate::extract::links::PageKind;
 use crate::extract::page::{self, PageText};
+use crate::normalize::fold;
 use crate::plan::Plan;
-use crate::templates::LangData;
+use crate::reference::LangData;
 
 pub use crate::store::Grade;
 
@@ -71,242 +73,454 @@ pub struct Lead {
     pub decisions: Vec<ItemDecision>,
 }
 
-/// Grades a site from its pages.
-pub fn grade_site(
-    plan: &Plan,
-    matcher: &Matcher,
-    lang: &LangData,
-    domain: &str,
-    pages: &[SitePage],
-) -> Lead {
-    // Each page is parsed once; its text and its contacts are read from the same tree.
-    let docs: Vec<scraper::Html> = pages
-        .iter()
-        .map(|p| crate::extract::parse_html(&p.html))
-        .collect();
-    let analysed: Vec<(&SitePage, PageText)> = pages
-        .iter()
-        .zip(&docs)
-        .map(|(p, d)| (p, page::analyze_doc(d, p.kind == PageKind::Products)))
-        .collect();
-    let site_lang = analysed.iter().find_map(|(_, t)| t.lang.clone());
-    // The languages the pages may be in (English terms are stemmed in each): those the pages
-    // declare, else those of the plan's local names.
-    let mut langs: Vec<&str> = analysed
-        .iter()
-        .filter_map(|(_, t)| t.lang.as_deref())
-        .collect();
-    if langs.is_empty() {
-        langs.extend(
-            plan.products
-                .iter()
-                .flat_map(|p| p.names.keys().map(String::as_str)),
-        );
-    }
-    langs.sort_unstable();
-    langs.dedup();
+/// The pages of a site as read: each parsed once, its text and its contacts read from the
+/// same tree.
+struct Read<'a> {
+    pages: &'a [SitePage],
+    docs: Vec<scraper::Html>,
+    texts: Vec<PageText>,
+    /// The language the first page declares.
+    site_lang: Option<String>,
+    /// Whether a catalogue page shows items (then the about-us page's are not read).
+    has_catalogue_page: bool,
+}
 
-    // Catalogue items from catalogue pages and the home page.
-    let has_catalogue_page = analysed
-        .iter()
-        .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
-    let catalogue_read = |p: &SitePage| match p.kind {
-        PageKind::Products | PageKind::Home => true,
-        _ => !has_catalogue_page && p.kind == PageKind::About,
-    };
-    let candidates: Vec<(&str, &SitePage)> = analysed
-        .iter()
-        .filter(|(p, _)| catalogue_read(p))
-        .flat_map(|(p, t)| t.items.iter().map(move |item| (item.as_str(), *p)))
-        .collect();
-
-    // Text-level context: what the site says about itself. `all_text` is all of it; on the
-    // pages whose items are read, what is searched beside the items leaves their text out.
-    let mut about = String::new();
-    let mut all_text = String::new();
-    let mut beside_items = String::new();
-    let mut legal = String::new();
-    let mut address = String::new();
-    for (p, t) in &analysed {
-        let block = page_block(t, &t.main_text);
-        all_text.push_str(&block);
-        if catalogue_read(p) {
-            beside_items.push_str(&page_block(t, &t.rest_text));
-        } else {
-            beside_items.push_str(&block);
+impl<'a> Read<'a> {
+    fn new(pages: &'a [SitePage]) -> Read<'a> {
+        let docs: Vec<scraper::Html> = pages
+            .iter()
+            .map(|p| crate::extract::parse_html(&p.html))
+            .collect();
+        let texts: Vec<PageText> = pages
+            .iter()
+            .zip(&docs)
+            .map(|(p, d)| page::analyze_doc(d, p.kind == PageKind::Products))
+            .collect();
+        let site_lang = texts.iter().find_map(|t| t.lang.clone());
+        let has_catalogue_page = pages
+            .iter()
+            .zip(&texts)
+            .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
+        Read {
+            pages,
+            docs,
+            texts,
+            site_lang,
+            has_catalogue_page,
         }
-        // Image alt texts, each once, and not those that repeat an item's name (a product
-        // card's photo): the text is read for what it mentions, not how often.
-        let known: HashSet<&str> = t.items.iter().map(String::as_str).collect();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for alt in &t.alts {
-            if !known.contains(alt.as_str()) && seen.insert(alt.as_str()) {
-                for text in [&mut all_text, &mut beside_items] {
-                    text.push_str(alt);
-                    text.push('\n');
+    }
+
+    fn each(&self) -> impl Iterator<Item = (&'a SitePage, &PageText)> {
+        self.pages.iter().zip(&self.texts)
+    }
+
+    /// Whether a page's items are read as the catalogue: catalogue pages and the home page,
+    /// and the about-us page of a site without a catalogue page.
+    fn catalogue_read(&self, p: &SitePage) -> bool {
+        match p.kind {
+            PageKind::Products | PageKind::Home => true,
+            _ => !self.has_catalogue_page && p.kind == PageKind::About,
+        }
+    }
+
+    /// The languages the pages may be in (English terms are stemmed in each): those the pages
+    /// declare, else those of the plan's local names.
+    fn languages(&self, plan: &'a Plan) -> Vec<&str> {
+        let mut langs: Vec<&str> = self
+            .texts
+            .iter()
+            .filter_map(|t| t.lang.as_deref())
+            .collect();
+        if langs.is_empty() {
+            langs.extend(
+                plan.products
+                    .iter()
+                    .flat_map(|p| p.names.keys().map(String::as_str)),
+            );
+        }
+        langs.sort_unstable();
+        langs.dedup();
+        langs
+    }
+
+    /// The home page (else the first) and its text.
+    fn home(&self) -> Option<(&'a SitePage, &PageText)> {
+        self.each()
+            .find(|(p, _)| p.kind == PageKind::Home)
+            .or(self.each().next())
+    }
+}
+
+/// What the site says, gathered from its pages for the searches that follow.
+#[derive(Default)]
+struct SiteText {
+    /// Everything the pages say.
+    all: String,
+    /// What is searched beside the items: on the pages whose items are read, their text
+    /// without the items.
+    beside_items: String,
+    /// The home, about-us and legal pages: what the company says it is.
+    about: String,
+    legal: String,
+    /// Legal and contact pages and every page's header and footer.
+    address: String,
+    /// Every page's header and footer.
+    chrome: String,
+    /// The pages' titles and addresses as words (a blog calls itself one there).
+    titles: String,
+}
+
+impl SiteText {
+    fn new(read: &Read) -> SiteText {
+        let mut s = SiteText::default();
+        for (p, t) in read.each() {
+            let block = page_block(t, &t.main_text);
+            s.all.push_str(&block);
+            if read.catalogue_read(p) {
+                s.beside_items.push_str(&page_block(t, &t.rest_text));
+            } else {
+                s.beside_items.push_str(&block);
+            }
+            // Image alt texts, each once, and not those that repeat an item's name (a product
+            // card's photo): the text is read for what it mentions, not how often.
+            let known: HashSet<&str> = t.items.iter().map(String::as_str).collect();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for alt in &t.alts {
+                if !known.contains(alt.as_str()) && seen.insert(alt.as_str()) {
+                    for text in [&mut s.all, &mut s.beside_items] {
+                        text.push_str(alt);
+                        text.push('\n');
+                    }
+                }
+            }
+            if matches!(p.kind, PageKind::Home | PageKind::About | PageKind::Legal) {
+                s.about.push_str(&block);
+            }
+            if p.kind == PageKind::Legal {
+                s.legal.push_str(&t.main_text);
+                s.legal.push('\n');
+            }
+            if matches!(p.kind, PageKind::Legal | PageKind::Contact) {
+                s.address.push_str(&t.main_text);
+                s.address.push('\n');
+            }
+            s.address.push_str(&t.chrome_text);
+            s.address.push('\n');
+            if !s.chrome.is_empty() {
+                s.chrome.push('\n');
+            }
+            s.chrome.push_str(&t.chrome_text);
+            s.titles.push_str(&t.title);
+            s.titles.push(' ');
+            s.titles
+                .push_str(&p.url.path().replace(['/', '-', '_', '.'], " "));
+            s.titles.push(' ');
+        }
+        s.titles = format!(" {} ", fold(&s.titles));
+        s
+    }
+}
+
+/// The catalogue items judged, and what the site's text names.
+struct Judged {
+    decisions: Vec<ItemDecision>,
+    ours: usize,
+    trade: usize,
+    /// Our products, related products and industry words, and excluded words, named in the
+    /// site's text (its items included).
+    text_ours: usize,
+    text_trade: usize,
+    text_excluded: usize,
+    /// Our products named anywhere (a D listing's products).
+    text_products: BTreeSet<String>,
+    /// The fold of all the site's text, for the word lists.
+    folded_all: String,
+}
+
+impl Judged {
+    /// Judges each catalogue item once (as folded: `LED-Lampe` and `LED Lampe` are one) and
+    /// counts the terms of the site's text; the items and the text are searched in one pass
+    /// (each distinct word stemmed once).
+    fn new(matcher: &Matcher, read: &Read, text: &SiteText, langs: &[&str]) -> Judged {
+        let candidates: Vec<(&str, &SitePage)> = read
+            .each()
+            .filter(|(p, _)| read.catalogue_read(p))
+            .flat_map(|(p, t)| t.items.iter().map(move |item| (item.as_str(), p)))
+            .collect();
+        let mut texts: Vec<&str> = candidates.iter().map(|(item, _)| *item).collect();
+        texts.push(&text.beside_items);
+        let found = matcher.find_each(&texts, langs);
+        let mut decisions = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, (item, page)) in candidates.iter().enumerate() {
+            if seen.insert(found.folded(i)) {
+                decisions.push(ItemDecision {
+                    text: item.to_string(),
+                    page: page.url.to_string(),
+                    verdict: verdict(matcher, &found.hits[i]),
+                });
+            }
+        }
+        let count =
+            |f: &dyn Fn(&Verdict) -> bool| decisions.iter().filter(|d| f(&d.verdict)).count();
+        let (ours, trade) = (
+            count(&|v| matches!(v, Verdict::Ours(_))),
+            count(&|v| matches!(v, Verdict::Trade(_))),
+        );
+        let terms = matcher.terms();
+        let kinds: Vec<TermKind> = found
+            .hits
+            .iter()
+            .flatten()
+            .map(|h| terms[h.term].kind)
+            .collect();
+        let kind_count = |f: &dyn Fn(TermKind) -> bool| kinds.iter().filter(|k| f(**k)).count();
+        Judged {
+            ours,
+            trade,
+            text_ours: kind_count(&|k| matches!(k, TermKind::Product(_))),
+            text_trade: kind_count(&|k| matches!(k, TermKind::Related | TermKind::Industry)),
+            text_excluded: kind_count(&|k| k == TermKind::Exclude),
+            text_products: found
+                .hits
+                .iter()
+                .flatten()
+                .filter(|h| matches!(terms[h.term].kind, TermKind::Product(_)))
+                .map(|h| terms[h.term].text.clone())
+                .collect(),
+            folded_all: found.folded_all().to_string(),
+            decisions,
+        }
+    }
+
+    fn items(&self) -> usize {
+        self.decisions.len()
+    }
+
+    fn share(&self) -> f64 {
+        if self.decisions.is_empty() {
+            0.0
+        } else {
+            self.ours as f64 / self.items() as f64
+        }
+    }
+
+    /// The terms that made items ours, each once.
+    fn matched(&self) -> BTreeSet<&str> {
+        self.decisions
+            .iter()
+            .filter_map(|d| match &d.verdict {
+                Verdict::Ours(t) => Some(t),
+                _ => None,
+            })
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The pages (short) where items were ours.
+    fn pages_of_ours(&self) -> BTreeSet<String> {
+        self.decisions
+            .iter()
+            .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
+            .map(|d| d.page.as_str())
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .map(short_page)
+            .collect()
+    }
+}
+
+/// A site's contacts, with phone numbers read for the right country, and its country.
+struct Reach {
+    contacts: Contacts,
+    phones: Vec<String>,
+    country: Option<String>,
+    country_reason: Option<String>,
+}
+
+impl Reach {
+    /// Phone numbers written without a country code need the country: from the domain or
+    /// the address, else from a number written with one, else the first of the countries the
+    /// site names or whose language it is in under which the page's national numbers are
+    /// valid.
+    fn new(read: &Read, text: &SiteText, domain: &str, lang: &LangData) -> Reach {
+        let walked: Vec<contacts::Walked> = read
+            .pages
+            .iter()
+            .zip(&read.docs)
+            .map(|(p, d)| contacts::walk(&p.url, d))
+            .collect();
+        let extract_all = |region: Option<&str>| -> Contacts {
+            contacts::merge(walked.iter().map(|w| w.contacts(region)))
+        };
+        let site_lang = read.site_lang.as_deref();
+        let from_site = facts::country(domain, &text.address, &[], site_lang, lang).map(|(c, _)| c);
+        let mut contacts = extract_all(from_site.as_deref());
+        if from_site.is_none() {
+            for region in &phone_regions(read, text, &contacts, lang) {
+                let found = extract_all(Some(region));
+                if found.phones.len() > contacts.phones.len() {
+                    contacts = found;
+                    break;
                 }
             }
         }
-        if matches!(p.kind, PageKind::Home | PageKind::About | PageKind::Legal) {
-            about.push_str(&block);
+        let phones: Vec<String> = contacts.phones.iter().map(|p| p.e164.clone()).collect();
+        let (country, country_reason) =
+            facts::country(domain, &text.address, &phones, site_lang, lang)
+                .map_or((None, None), |(c, r)| (Some(c), Some(r)));
+        Reach {
+            contacts,
+            phones,
+            country,
+            country_reason,
         }
-        if p.kind == PageKind::Legal {
-            legal.push_str(&t.main_text);
-            legal.push('\n');
-        }
-        if matches!(p.kind, PageKind::Legal | PageKind::Contact) {
-            address.push_str(&t.main_text);
-            address.push('\n');
-        }
-        address.push_str(&t.chrome_text);
-        address.push('\n');
     }
 
-    // The items and the site's text searched in one pass (each distinct word stemmed once).
-    let mut texts: Vec<&str> = candidates.iter().map(|(item, _)| *item).collect();
-    texts.push(&beside_items);
-    let found = matcher.find_each(&texts, &langs);
-    // Each item once (as folded: `LED-Lampe` and `LED Lampe` are one).
-    let mut decisions = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, (item, page)) in candidates.iter().enumerate() {
-        if !seen.insert(found.folded(i)) {
-            continue;
-        }
-        decisions.push(ItemDecision {
-            text: item.to_string(),
-            page: page.url.to_string(),
-            verdict: verdict(matcher, &found.hits[i]),
-        });
+    /// Whether there is a way to reach the company.
+    fn reachable(&self) -> bool {
+        !self.contacts.emails.is_empty() || !self.contacts.phones.is_empty()
     }
-    let items = decisions.len();
-    let ours = decisions
-        .iter()
-        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
-        .count();
-    let trade = decisions
-        .iter()
-        .filter(|d| matches!(d.verdict, Verdict::Trade(_)))
-        .count();
-    // What the site's text names: in its items and beside them. The fold of both serves
-    // the word lists too (the home page's title is in it already).
-    let text_hits: Vec<&Hit> = found.hits.iter().flatten().collect();
-    let folded_all = found.folded_all();
-    let text_kinds: Vec<TermKind> = text_hits
-        .iter()
-        .map(|h| matcher.terms()[h.term].kind)
-        .collect();
-    let text_ours = text_kinds
-        .iter()
-        .filter(|k| matches!(k, TermKind::Product(_)))
-        .count();
-    let text_trade = text_kinds
-        .iter()
-        .filter(|k| matches!(k, TermKind::Related | TermKind::Industry))
-        .count();
-    let text_excluded = text_kinds
-        .iter()
-        .filter(|k| matches!(k, TermKind::Exclude))
-        .count();
 
-    // Contacts and facts.
-    let home = analysed
-        .iter()
-        .find(|(p, _)| p.kind == PageKind::Home)
-        .or(analysed.first());
-    let head_title = home.map(|(_, t)| t.title.clone()).unwrap_or_default();
-    let site_name = home.and_then(|(_, t)| t.site_name.clone());
-    let chrome: String = analysed
-        .iter()
-        .map(|(_, t)| t.chrome_text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    // Phone numbers written without a country code need the country: from the domain or
-    // the address, else from a number written with one, else the first of the page
-    // language's countries under which the page's national numbers are valid.
-    let walked: Vec<contacts::Walked> = pages
-        .iter()
-        .zip(&docs)
-        .map(|(p, d)| contacts::walk(&p.url, d))
-        .collect();
-    let extract_all = |region: Option<&str>| -> Contacts {
-        contacts::merge(walked.iter().map(|w| w.contacts(region)))
-    };
-    let from_site =
-        facts::country(domain, &address, &[], site_lang.as_deref(), lang).map(|(c, _)| c);
-    let mut contacts = extract_all(from_site.as_deref());
-    if from_site.is_none() {
-        let known = contacts.phones.first().and_then(|first| {
-            facts::country("", "", std::slice::from_ref(&first.e164), None, lang).map(|(c, _)| c)
-        });
-        let candidates: Vec<String> = match known {
-            Some(c) => vec![c],
-            None => {
-                let mut c = facts::countries_named(&format!("{head_title}\n{chrome}"), lang);
-                c.extend(
-                    site_lang
-                        .as_deref()
-                        .map(facts::countries_of_language)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|c| c.to_string()),
-                );
-                c
-            }
+    /// Whether every e-mail address belongs to another domain than the site's (a listing of
+    /// another company).
+    fn foreign_emails(&self, domain: &str) -> bool {
+        let Some(own) = Domain::of_host(domain) else {
+            return false;
         };
-        for region in &candidates {
-            let found = extract_all(Some(region));
-            if found.phones.len() > contacts.phones.len() {
-                contacts = found;
-                break;
-            }
-        }
+        !self.contacts.emails.is_empty()
+            && self.contacts.emails.iter().all(|e| {
+                e.rsplit_once('@')
+                    .and_then(|(_, host)| Domain::of_host(host))
+                    .is_none_or(|d| d != own)
+            })
     }
-    let phones: Vec<String> = contacts.phones.iter().map(|p| p.e164.clone()).collect();
-    let (country, country_reason) =
-        facts::country(domain, &address, &phones, site_lang.as_deref(), lang)
-            .map_or((None, None), |(c, r)| (Some(c), Some(r)));
-    let own_domain = domain.trim_start_matches("www.");
-    let foreign_emails = !own_domain.is_empty()
-        && !contacts.emails.is_empty()
-        && contacts
-            .emails
+}
+
+/// The countries to read national phone numbers for, in order: the country of a number
+/// written with its code, else the countries the title and headers name and those of the
+/// site's language.
+fn phone_regions(
+    read: &Read,
+    text: &SiteText,
+    contacts: &Contacts,
+    lang: &LangData,
+) -> Vec<String> {
+    let known = contacts.phones.first().and_then(|first| {
+        facts::country("", "", std::slice::from_ref(&first.e164), None, lang).map(|(c, _)| c)
+    });
+    if let Some(c) = known {
+        return vec![c];
+    }
+    let title = read
+        .home()
+        .map(|(_, t)| t.title.as_str())
+        .unwrap_or_default();
+    let mut c = facts::countries_named(&format!("{title}\n{}", text.chrome), lang);
+    c.extend(
+        read.site_lang
+            .as_deref()
+            .map(facts::countries_of_language)
+            .unwrap_or_default()
             .iter()
-            .all(|e| !e.rsplit('@').next().unwrap_or("").ends_with(own_domain));
-    let says = |words: &WordList| words.found_in(folded_all);
-    let counts = LISTING_AND_NOT_A_COMPANY.found_in(folded_all);
+            .map(|c| c.to_string()),
+    );
+    c
+}
+
+/// Grades a site from its pages (pure: the pages and the grader's plan, words and year in,
+/// the lead out).
+pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
+    let (plan, matcher, lang) = (&grader.plan, &grader.matcher, &*grader.lang);
+    let read = Read::new(pages);
+    let text = SiteText::new(&read);
+    let judged = Judged::new(matcher, &read, &text, &read.languages(plan));
+    let reach = Reach::new(&read, &text, domain, lang);
+    let (grade, other_sense) = decide(plan, &read, &text, &judged, &reach, domain);
+
+    let big = grade == Grade::C
+        && (judged.items() >= 200
+            || BIG.found_in(&judged.folded_all) > 0
+            || decades(&text.all, grader.year));
+    let matched = judged.matched();
+    let matched_products: Vec<String> = if matched.is_empty() && grade == Grade::D {
+        judged.text_products.iter().cloned().collect()
+    } else {
+        matched.into_iter().map(String::from).collect()
+    };
+    let home = read.home();
+    let head_title = home.map(|(_, t)| t.title.as_str()).unwrap_or_default();
+    let site_name = home.and_then(|(_, t)| t.site_name.as_deref());
+    let own_name = || facts::company_name(&text.legal, &text.chrome, site_name, head_title);
+    let company = if grade == Grade::D {
+        d_company(&reach.contacts, &text.legal, &text.all).or_else(own_name)
+    } else {
+        own_name()
+    };
+    let page_of = |kind: PageKind| pages.iter().find(|p| p.kind == kind);
+    let evidence = evidence(
+        grade,
+        &judged,
+        &matched_products,
+        &judged.pages_of_ours(),
+        other_sense,
+    );
+    Lead {
+        domain: domain.to_string(),
+        company,
+        grade,
+        match_share: (judged.share() * 100.0).round() / 100.0,
+        ours: judged.ours,
+        items: judged.items(),
+        big,
+        customer_type: facts::customer_type(&text.about, lang),
+        country: reach.country,
+        country_reason: reach.country_reason,
+        website: page_of(PageKind::Home)
+            .or(pages.first())
+            .map(|p| p.url.to_string())
+            .unwrap_or_default(),
+        emails: reach.contacts.emails,
+        phones: reach.phones,
+        contact_page: page_of(PageKind::Contact).map(|p| p.url.to_string()),
+        social: reach.contacts.social.iter().map(Url::to_string).collect(),
+        matched_products,
+        evidence,
+        decisions: judged.decisions,
+    }
+}
+
+/// The grade (SPEC §7), and whether our words are used in another sense on the site.
+fn decide(
+    plan: &Plan,
+    read: &Read,
+    text: &SiteText,
+    judged: &Judged,
+    reach: &Reach,
+    domain: &str,
+) -> (Grade, bool) {
+    let counts = LISTING_AND_NOT_A_COMPANY.found_in(&judged.folded_all);
     let (listing, not_company) = (counts[0] > 0, counts[1] > 0);
     // A site whose own titles and addresses call it a blog, news or classifieds, and that has
     // no catalogue page, is not a company catalogue, however many products a post names.
-    let titles: String = analysed
-        .iter()
-        .map(|(p, t)| {
-            format!(
-                "{} {}",
-                t.title,
-                p.url.path().replace(['/', '-', '_', '.'], " ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let titles = format!(" {} ", fold(&titles));
-    let self_described_not_company = NOT_A_COMPANY.found_in(&titles) > 0 && !has_catalogue_page;
-
+    let self_described_not_company =
+        NOT_A_COMPANY.found_in(&text.titles) > 0 && !read.has_catalogue_page;
     // Words in another sense: our product words on a site that shows excluded words and
     // nothing else of our trade are not ours.
-    let other_sense = text_excluded > 0 && text_trade == 0 && trade == 0;
-    let share = if items == 0 {
-        0.0
-    } else {
-        ours as f64 / items as f64
-    };
-    let reachable = !contacts.emails.is_empty() || !contacts.phones.is_empty();
+    let other_sense = judged.text_excluded > 0 && judged.text_trade == 0 && judged.trade == 0;
+    let (items, ours, share) = (judged.items(), judged.ours, judged.share());
+    let reachable = reach.reachable();
     let grade = if other_sense {
         Grade::X
-    } else if (listing || foreign_emails) && text_ours > 0 && reachable && ours <= 1 {
+    } else if (listing || reach.foreign_emails(domain))
+        && judged.text_ours > 0
+        && reachable
+        && ours <= 1
+    {
         Grade::D
     } else if items == 0 || (not_company && items < 3) || self_described_not_company {
-        if text_ours > 0 && !not_company && reachable {
+        if judged.text_ours > 0 && !not_company && reachable {
             Grade::C
         } else {
             Grade::X
@@ -315,88 +529,12 @@ pub fn grade_site(
         Grade::A
     } else if share >= plan.grading.b {
         Grade::B
-    } else if ours > 0 || trade > 0 || text_trade > 0 {
+    } else if ours > 0 || judged.trade > 0 || judged.text_trade > 0 {
         Grade::C
     } else {
         Grade::X
     };
-
-    let big = grade == Grade::C && (items >= 200 || says(&BIG) > 0 || decades(&all_text));
-    let matched: BTreeSet<&str> = decisions
-        .iter()
-        .filter_map(|d| match &d.verdict {
-            Verdict::Ours(t) => Some(t),
-            _ => None,
-        })
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let matched_products: Vec<String> = if matched.is_empty() && grade == Grade::D {
-        text_hits
-            .iter()
-            .filter(|h| matches!(matcher.terms()[h.term].kind, TermKind::Product(_)))
-            .map(|h| matcher.terms()[h.term].text.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    } else {
-        matched.into_iter().map(String::from).collect()
-    };
-    let company = if grade == Grade::D {
-        d_company(&contacts, &legal, &all_text)
-            .or_else(|| facts::company_name(&legal, &chrome, site_name.as_deref(), &head_title))
-    } else {
-        facts::company_name(&legal, &chrome, site_name.as_deref(), &head_title)
-    };
-    let customer_type = facts::customer_type(&about, lang);
-    let contact_page = pages
-        .iter()
-        .find(|p| p.kind == PageKind::Contact)
-        .map(|p| p.url.to_string());
-    let website = pages
-        .iter()
-        .find(|p| p.kind == PageKind::Home)
-        .or(pages.first())
-        .map(|p| p.url.to_string())
-        .unwrap_or_default();
-    let catalogue_pages: BTreeSet<String> = decisions
-        .iter()
-        .filter(|d| matches!(d.verdict, Verdict::Ours(_)))
-        .map(|d| d.page.as_str())
-        .collect::<BTreeSet<&str>>()
-        .into_iter()
-        .map(short_page)
-        .collect();
-    let evidence = evidence(
-        grade,
-        ours,
-        items,
-        trade,
-        &matched_products,
-        &catalogue_pages,
-        text_excluded,
-        other_sense,
-    );
-    Lead {
-        domain: domain.to_string(),
-        company,
-        grade,
-        match_share: (share * 100.0).round() / 100.0,
-        ours,
-        items,
-        big,
-        customer_type,
-        country,
-        country_reason,
-        website,
-        emails: contacts.emails,
-        phones,
-        contact_page,
-        social: contacts.social.iter().map(Url::to_string).collect(),
-        matched_products,
-        evidence,
-        decisions,
-    }
+    (grade, other_sense)
 }
 
 /// A page's title, description, headings and `body`, a line each.
@@ -453,10 +591,9 @@ fn verdict(matcher: &Matcher, hits: &[Hit]) -> Verdict {
 
 /// "since 1965", "seit 1972", "depuis 1980", "desde 1975", "с 1990 года" (the `since` words
 /// of `grading-words.yaml` before a year): twenty years or more in business.
-fn decades(text: &str) -> bool {
+fn decades(text: &str, this_year: i32) -> bool {
     let folded = fold(text);
     let words: Vec<&str> = folded.split(' ').collect();
-    let this_year = crate::templates::expand::current_year();
     words.windows(2).any(|w| {
         SINCE.contains(w[0])
             && w[1]
@@ -497,17 +634,19 @@ fn short_page(url: &str) -> String {
 }
 
 /// The grade in one plain sentence.
-#[allow(clippy::too_many_arguments)]
 fn evidence(
     grade: Grade,
-    ours: usize,
-    items: usize,
-    trade: usize,
+    judged: &Judged,
     matched: &[String],
     pages: &BTreeSet<String>,
-    excluded: usize,
     other_sense: bool,
 ) -> String {
+    let (ours, items, trade, excluded) = (
+        judged.ours,
+        judged.items(),
+        judged.trade,
+        judged.text_excluded,
+    );
     let list = |v: &[String]| v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
     let on = if pages.is_empty() {
         String::new()

@@ -31,7 +31,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::gate::Gate;
-use super::normalize::{Folder, Word, is_no_space_script, stem_input, stemmer_for};
+use crate::normalize::{Folder, Word, is_no_space_script, stem_input, stemmer_for};
 use crate::plan::Plan;
 use search::Text;
 

@@ -6,7 +6,6 @@ mod gate;
 pub mod grade;
 pub mod lead;
 pub mod matcher;
-pub mod normalize;
 pub mod stage;
 mod words;
 
@@ -16,8 +15,8 @@ use url::Url;
 
 use crate::extract::links::PageKind;
 use crate::plan::Plan;
+use crate::reference::LangData;
 use crate::store;
-use crate::templates::LangData;
 pub use grade::{Grade, Lead, SitePage};
 use matcher::Matcher;
 
@@ -30,17 +29,21 @@ pub struct Grader {
     pub plan: Plan,
     pub matcher: Matcher,
     pub lang: Arc<LangData>,
+    /// This year: a company in business since twenty years before is big.
+    pub year: i32,
     stamp: String,
 }
 
 impl Grader {
-    pub fn new(plan: Plan, lang: Arc<LangData>) -> Grader {
+    /// The grader of a plan, grading in `year` (from the command's clock).
+    pub fn new(plan: Plan, lang: Arc<LangData>, year: i32) -> Grader {
         let matcher = Matcher::from_plan(&plan);
         let stamp = stamp(&plan, &lang);
         Grader {
             plan,
             matcher,
             lang,
+            year,
             stamp,
         }
     }
@@ -54,7 +57,7 @@ impl Grader {
 
     /// Grades a site from its pages (pure: pages in, lead out).
     pub fn grade(&self, domain: &str, pages: &[SitePage]) -> Lead {
-        grade::grade_site(&self.plan, &self.matcher, &self.lang, domain, pages)
+        grade::grade_site(self, domain, pages)
     }
 }
 
@@ -73,7 +76,7 @@ pub fn pages_from_store(pages: &[store::Page]) -> Vec<SitePage> {
 
 /// [`Grader::stamp`]: FNV-1a (64 bits) over what grading reads, in a fixed form.
 fn stamp(plan: &Plan, lang: &LangData) -> String {
-    let words = crate::templates::GradingWords::builtin();
+    let words = crate::reference::GradingWords::builtin();
     let text = format!(
         "{GRADER_VERSION}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
         plan.products,

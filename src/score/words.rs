@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, PatternID, StartKind};
 
 use super::gate::Gate;
-use super::normalize::fold;
-use crate::templates::GradingWords;
+use crate::normalize::fold;
+use crate::reference::GradingWords;
 
 /// Folded phrases (` word ` or ` two words `, a space at both ends) and the pairs of bytes
 /// they begin with.

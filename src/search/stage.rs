@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use crate::clock;
 use crate::control::{Excluded, Stop};
 use crate::extract::Domain;
 use crate::extract::domain::{home_of, parse_site_url};
@@ -93,6 +92,8 @@ pub const FAILURES_IN_A_ROW: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
+    /// The time the stage starts (Unix seconds): the quota counts the 24 hours before it.
+    pub now: i64,
     /// Queries (result pages) sent in any 24 hours at most.
     pub per_day: u32,
     /// Result pages per query at most.
@@ -201,7 +202,7 @@ pub async fn search<B: Backend>(
 ) -> Result<SearchReport, CampaignError> {
     let name = backend.name();
     let mut report = SearchReport::default();
-    let now = clock::now();
+    let now = opts.now;
     let paused: Option<i64> = store
         .call(move |s| s.state(&pause_key(name)))
         .await?
@@ -622,7 +623,8 @@ mod tests {
 
     fn setup(n: usize) -> (tempfile::TempDir, StoreHandle) {
         let dir = tempfile::tempdir().unwrap();
-        let store = StoreHandle::open(&dir.path().join("c.sqlite")).unwrap();
+        let clock = std::sync::Arc::new(crate::clock::FixedClock(NOW));
+        let store = StoreHandle::open(&dir.path().join("c.sqlite"), clock).unwrap();
         let queries: Vec<NewQuery> = (0..n)
             .map(|i| NewQuery {
                 method: "importers".into(),
@@ -637,8 +639,12 @@ mod tests {
         (dir, store)
     }
 
+    /// The tests' time: 2026-12-01 12:00 UTC.
+    const NOW: i64 = 1_796_126_400;
+
     fn opts(per_day: u32, pages: u32) -> SearchOptions {
         SearchOptions {
+            now: NOW,
             per_day,
             pages,
             excluded: Excluded::default(),
@@ -661,7 +667,7 @@ mod tests {
         let Some(Halt::Quota { until }) = r.halt else {
             panic!("{r:?}")
         };
-        assert!(until > clock::now() + DAY - 60, "{until}");
+        assert!(until > NOW + DAY - 60, "{until}");
         // Again: the quota is still spent and nothing is asked.
         let r = search(&fake, &store, &opts(5, 3), &crate::control::Silent, &stop)
             .await
@@ -689,7 +695,7 @@ mod tests {
     async fn a_429_pauses_the_backend_and_a_refused_key_ends_the_run() {
         let (_dir, store) = setup(2);
         let stop = Stop::default();
-        let until = clock::now() + 3600;
+        let until = NOW + 3600;
         let mut fake = Fake::new();
         fake.fail = Some(Failure::Paused {
             until,

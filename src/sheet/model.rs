@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::clock::civil;
 use crate::extract::Domain;
-use crate::score::normalize::fold;
+use crate::normalize::fold;
 use crate::store::{Grade, StoredLead};
 
 /// The tool's columns of the lead sheet (SPEC §8), in order: the one place they are defined.

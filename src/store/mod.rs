@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::clock::{Clock, SystemClock};
+
 pub use lead::{Grade, Graded, LeadRecord, Selection, StoredLead, ToGrade};
 pub use search::{MethodYield, NewQuery, NewResult, QueryStatus, QueryYield, StoredQuery};
 pub use writer::StoreHandle;
@@ -41,8 +43,6 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-pub use crate::clock::{now, today};
 
 /// Where a site stands in the campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,11 +121,19 @@ pub struct Summary {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// When things happen: the time written with a site, a page, an answer, a lead.
+    clock: std::sync::Arc<dyn Clock>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
+    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
+    /// schema, with the system's clock.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, std::sync::Arc::new(SystemClock))
+    }
+
+    /// [`open`](Self::open) with the time read from `clock`.
+    pub fn open_with(path: &Path, clock: std::sync::Arc<dyn Clock>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Other {
                 path: path.to_path_buf(),
@@ -136,6 +144,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            clock,
         };
         store.setup()?;
         Ok(store)
@@ -162,6 +171,11 @@ impl Store {
         &self.path
     }
 
+    /// The time now, by the store's clock (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
     fn err(&self, e: rusqlite::Error) -> StoreError {
         sql_err(&self.path, e)
     }
@@ -174,7 +188,7 @@ impl Store {
             .execute(
                 "INSERT INTO sites (domain, home_url, status, source, first_seen)
                  VALUES (?1, ?2, 'pending', ?3, ?4) ON CONFLICT(domain) DO NOTHING",
-                params![domain, home_url, source, now()],
+                params![domain, home_url, source, self.now()],
             )
             .map_err(|e| self.err(e))?;
         Ok(n == 1)
@@ -216,7 +230,7 @@ impl Store {
         self.conn
             .execute(
                 "UPDATE sites SET status = ?2, reason = ?3, visited_at = ?4 WHERE domain = ?1",
-                params![domain, status.as_str(), reason, now()],
+                params![domain, status.as_str(), reason, self.now()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())

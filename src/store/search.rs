@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Result, Store, StoreError, compress, decompress, now};
+use super::{Result, Store, StoreError, compress, decompress};
 
 /// Where a query stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,7 @@ impl Store {
         self.conn
             .execute(
                 "UPDATE queries SET status = ?2, pages = ?3, note = ?4, run_at = ?5 WHERE id = ?1",
-                params![id, status.as_str(), pages, note, now()],
+                params![id, status.as_str(), pages, note, self.now()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -199,13 +199,14 @@ impl Store {
             path: path.clone(),
             source: e,
         };
+        let now = self.now();
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO responses (query_id, page, fetched_at, url, body)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(query_id, page) DO UPDATE SET fetched_at = excluded.fetched_at,
                url = excluded.url, body = excluded.body",
-            params![query_id, page, now(), url, compress(body)],
+            params![query_id, page, now, url, compress(body)],
         )
         .map_err(sql)?;
         insert_results(&tx, query_id, results).map_err(sql)?;
@@ -257,7 +258,7 @@ impl Store {
             .execute(
                 "INSERT INTO sites (domain, home_url, status, source, first_seen, query_id)
                  VALUES (?1, ?2, 'pending', 'search', ?3, ?4) ON CONFLICT(domain) DO NOTHING",
-                params![domain, home_url, now(), query_id],
+                params![domain, home_url, self.now(), query_id],
             )
             .map_err(|e| self.err(e))?;
         Ok(n == 1)
@@ -474,7 +475,7 @@ mod tests {
             .unwrap();
         assert_eq!(s.open_queries("searxng").unwrap().len(), 1);
         assert_eq!(s.search_times_since(0).unwrap().len(), 1);
-        assert!(s.search_times_since(now() + 10).unwrap().is_empty());
+        assert!(s.search_times_since(s.now() + 10).unwrap().is_empty());
 
         assert!(s.add_found_site("a.de", "https://a.de/", q1).unwrap());
         assert!(s.add_found_site("b.de", "https://b.de/", q1).unwrap());
@@ -503,7 +504,7 @@ mod tests {
                 (lead("a.de", crate::store::Grade::A), graded.clone()),
                 (lead("b.de", crate::store::Grade::C), graded),
             ],
-            now(),
+            s.now(),
         )
         .unwrap();
         let y = s.method_yield().unwrap();

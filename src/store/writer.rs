@@ -18,9 +18,13 @@ pub struct StoreHandle {
 }
 
 impl StoreHandle {
-    /// Opens the store and starts its thread. The thread ends when the last handle is dropped.
-    pub fn open(path: &Path) -> Result<StoreHandle> {
-        let mut store = Store::open(path)?;
+    /// Opens the store (its times read from `clock`) and starts its thread. The thread ends
+    /// when the last handle is dropped.
+    pub fn open(
+        path: &Path,
+        clock: std::sync::Arc<dyn crate::clock::Clock>,
+    ) -> Result<StoreHandle> {
+        let mut store = Store::open_with(path, clock)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("prospect-store".into())

@@ -459,8 +459,3 @@ fn keep_most_productive(queries: Vec<Query>, catalog: &Catalog, max: usize) -> V
         .filter_map(|(q, k)| k.then_some(q))
         .collect()
 }
-
-/// The current calendar year (UTC), for `{year}`.
-pub fn current_year() -> i32 {
-    crate::clock::year()
-}

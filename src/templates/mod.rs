@@ -2,8 +2,6 @@
 
 pub mod engine;
 pub mod expand;
-pub mod grading_words;
-pub mod lang;
 pub mod output;
 pub mod pattern;
 mod render;
@@ -15,9 +13,9 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::diag::{self, Diagnostic, Diagnostics};
+pub use crate::reference::LangData;
+use crate::reference::lang;
 pub use engine::Engine;
-pub use grading_words::GradingWords;
-pub use lang::LangData;
 pub use pattern::{Filter, Pattern, Segment, Var};
 
 /// The built-in templates and language data, embedded at build time.

@@ -71,7 +71,7 @@ fn site_pages(host: &str) -> Vec<SitePage> {
 fn grader(name: &str, catalog: &Catalog) -> Grader {
     let path = fixture(&format!("plans/{name}.yaml"));
     let plan = plan::load(Path::new(&path), &catalog.lang).expect("grading plan is valid");
-    Grader::new(plan, Arc::new(catalog.lang.clone()))
+    Grader::new(plan, Arc::new(catalog.lang.clone()), 2026)
 }
 
 #[test]

@@ -214,7 +214,7 @@ fn client_at(backend: Backend, url: &str) -> Client {
             per: Duration::from_secs(1),
         })
         .with_backoff(Duration::ZERO)
-        .with_clock(|| NOW)
+        .with_clock(std::sync::Arc::new(prospect::clock::FixedClock(NOW)))
 }
 
 fn client(backend: Backend, server: &Server) -> Client {

@@ -9,7 +9,7 @@ use phonenumber::Mode;
 use phonenumber::country::Id as Region;
 use regex::Regex;
 
-use crate::templates::GradingWords;
+use crate::reference::GradingWords;
 
 /// Characters people write inside phone numbers, besides digits.
 fn separator(c: char) -> bool {

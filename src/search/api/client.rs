@@ -7,7 +7,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::time::{Duration, UNIX_EPOCH};
 
-use governor::clock::Clock;
+use governor::clock::Clock as _;
 use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
@@ -113,7 +113,7 @@ pub struct Client {
     pacer: Pacer,
     retries: u32,
     backoff: Duration,
-    now: fn() -> i64,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 impl fmt::Debug for Client {
@@ -171,7 +171,7 @@ impl Client {
             pacer: Pacer::new(rate),
             retries: RETRIES,
             backoff: BACKOFF,
-            now: crate::clock::now,
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
         })
     }
 
@@ -188,10 +188,10 @@ impl Client {
         self
     }
 
-    /// Reads "now" (Unix seconds, for [`ApiError::RateLimited`]) from `now` instead of the
-    /// system clock.
-    pub fn with_clock(mut self, now: fn() -> i64) -> Client {
-        self.now = now;
+    /// Reads "now" (Unix seconds, for [`ApiError::RateLimited`]) from `clock` instead of the
+    /// system's.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Client {
+        self.clock = clock;
         self
     }
 
@@ -297,7 +297,7 @@ impl Client {
             }),
             (429, _) => Err(ApiError::RateLimited {
                 backend,
-                until: until((self.now)(), &raw),
+                until: until(self.clock.now(), &raw),
                 message: json::error_message(&raw.body),
             }),
             (500.., _) => Err(ApiError::Server {
