@@ -1,13 +1,21 @@
-//! The HTTP client of the search APIs (SearXNG, Brave, Serper, SerpApi): timeouts, the user
-//! agent, redirects only within the API's own host, a capped body, and failures described
-//! without the URL (it can hold SerpApi's key). Pacing, retries and what a status means are
-//! `search::api`'s business.
+//! The HTTP door of the search APIs (SearXNG, Brave, Serper, SerpApi): the API's pace,
+//! retries with backoff after server errors and failed connections, timeouts, the user agent,
+//! redirects only within the API's own host, a capped body, and failures described without
+//! the URL (it can hold SerpApi's key). What a status means is `search::api`'s business.
 
+use std::num::NonZeroU32;
+use std::sync::Mutex;
 use std::time::Duration;
 
+use governor::clock::Clock as _;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
 use url::Url;
 
 use super::fetch::install_crypto_provider;
+use super::polite::{TokioClock, TokioInstant};
+use super::retry::Backoff;
 
 /// How a search API client is built.
 #[derive(Debug, Clone)]
@@ -23,6 +31,12 @@ pub struct ApiConfig {
     pub body_cap: usize,
     /// Never through a proxy (for a server on this machine).
     pub no_proxy: bool,
+    /// The time between two requests at least.
+    pub interval: Duration,
+    /// Tries after a server error (5xx) or a connection that was never made.
+    pub retries: u32,
+    /// The wait before the first retry (doubling after).
+    pub backoff: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,12 +110,43 @@ impl ApiHttpError {
     }
 }
 
+type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
+
+/// Spaces requests evenly (on tokio's clock, so tests can pause time).
+struct Pacer(Limiter);
+
+impl Pacer {
+    fn new(interval: Duration) -> Pacer {
+        let quota = Quota::with_period(interval.max(Duration::from_millis(1)))
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN));
+        Pacer(RateLimiter::direct_with_clock(quota, TokioClock))
+    }
+
+    /// Waits until the next request may go.
+    async fn wait(&self) {
+        while let Err(not_until) = self.0.check() {
+            tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
+        }
+    }
+}
+
 /// A client for one search API.
-#[derive(Debug)]
 pub struct ApiHttp {
     http: reqwest::Client,
     request_timeout: Duration,
     body_cap: usize,
+    pacer: Mutex<std::sync::Arc<Pacer>>,
+    retries: u32,
+    backoff: Mutex<Duration>,
+}
+
+impl std::fmt::Debug for ApiHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiHttp")
+            .field("request_timeout", &self.request_timeout)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiHttp {
@@ -122,10 +167,50 @@ impl ApiHttp {
             http,
             request_timeout: config.request_timeout,
             body_cap: config.body_cap,
+            pacer: Mutex::new(std::sync::Arc::new(Pacer::new(config.interval))),
+            retries: config.retries,
+            backoff: Mutex::new(config.backoff),
         })
     }
 
-    /// Sends `req` and reads the whole answer (up to the body cap).
+    /// Requests at most one per `interval` from now on.
+    pub fn set_interval(&self, interval: Duration) {
+        *self.pacer.lock().unwrap_or_else(|p| p.into_inner()) =
+            std::sync::Arc::new(Pacer::new(interval));
+    }
+
+    /// Waits `first` before the first retry (doubling after).
+    pub fn set_backoff(&self, first: Duration) {
+        *self.backoff.lock().unwrap_or_else(|p| p.into_inner()) = first;
+    }
+
+    /// Sends `req` at the API's pace, trying again after a server error (5xx) or a connection
+    /// that was never made, up to the retries allowed; returns the last outcome and the number
+    /// of attempts.
+    pub async fn exchange(&self, req: &ApiRequest<'_>) -> (Result<ApiAnswer, ApiHttpError>, u32) {
+        let pacer = self.pacer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let backoff = Backoff {
+            base: *self.backoff.lock().unwrap_or_else(|p| p.into_inner()),
+            max: Duration::MAX,
+        };
+        let mut attempt = 0;
+        loop {
+            pacer.wait().await;
+            let outcome = self.send(req).await;
+            let retry = match &outcome {
+                Ok(answer) => answer.status >= 500,
+                Err(failure) => failure.connect(),
+            };
+            if retry && attempt < self.retries {
+                tokio::time::sleep(backoff.delay(attempt, 1.0)).await;
+                attempt += 1;
+                continue;
+            }
+            return (outcome, attempt + 1);
+        }
+    }
+
+    /// Sends `req` once and reads the whole answer (up to the body cap).
     pub async fn send(&self, req: &ApiRequest<'_>) -> Result<ApiAnswer, ApiHttpError> {
         let mut request = match req.method {
             Method::Post => self.http.post(req.url.clone()),
@@ -227,6 +312,19 @@ mod tests {
         };
         assert_eq!(answer.header("Retry-After"), Some("5"));
         assert_eq!(answer.header("x-ratelimit-reset"), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_spaces_requests_evenly() {
+        let pacer = Pacer::new(Duration::from_millis(200));
+        let start = tokio::time::Instant::now();
+        let mut gaps = Vec::new();
+        for _ in 0..4 {
+            pacer.wait().await;
+            gaps.push(start.elapsed());
+        }
+        let ms: Vec<u128> = gaps.iter().map(Duration::as_millis).collect();
+        assert_eq!(ms, [0, 200, 400, 600]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use url::Url;
 use super::decode::{self, DecodeError};
 use super::guard::{GuardedResolver, Pin};
 use super::polite::{HostKey, Politeness};
+use super::retry;
 use super::robots::{RobotsCache, Rules};
 
 /// Time allowed to open a connection.
@@ -384,13 +385,12 @@ impl Fetcher {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .config
-            .backoff_base
-            .saturating_mul(1 << attempt.min(16));
-        let base = base.min(self.config.backoff_max);
-        let f = 0.75 + self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64() * 0.5;
-        base.mul_f64(f)
+        let backoff = retry::Backoff {
+            base: self.config.backoff_base,
+            max: self.config.backoff_max,
+        };
+        let jitter = 0.75 + self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64() * 0.5;
+        backoff.delay(attempt, jitter)
     }
 
     /// One URL, politely, with retries on timeouts, connection errors, 429 and 5xx.
@@ -500,7 +500,8 @@ impl Fetcher {
         let mut raw = Raw {
             status,
             location: header(LOCATION),
-            retry_after: header(RETRY_AFTER).and_then(|v| parse_retry_after(&v)),
+            retry_after: header(RETRY_AFTER)
+                .and_then(|v| retry::retry_after(&v, SystemTime::now())),
             content_type,
             body: Vec::new(),
             truncated: false,
@@ -582,38 +583,9 @@ fn classify(e: &reqwest::Error) -> FetchError {
     }
 }
 
-/// `Retry-After`: seconds, or an HTTP date.
-fn parse_retry_after(v: &str) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(v).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_in_seconds_or_as_a_date() {
-        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        let later = SystemTime::now() + Duration::from_secs(90);
-        let d = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
-        assert!(
-            d <= Duration::from_secs(90) && d >= Duration::from_secs(85),
-            "{d:?}"
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
 
     #[test]
     fn text_types() {

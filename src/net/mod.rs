@@ -6,6 +6,7 @@ pub mod decode;
 pub mod fetch;
 pub mod guard;
 pub mod polite;
+pub mod retry;
 pub mod robots;
 
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, HostStats};

@@ -4,21 +4,17 @@
 //! [`crate::net::api`].
 
 use std::fmt;
-use std::num::NonZeroU32;
 use std::time::{Duration, UNIX_EPOCH};
 
-use governor::clock::Clock as _;
-use governor::middleware::NoOpMiddleware;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
+use crate::net::retry;
+
 use url::Url;
 
 use super::{
     ApiError, BACKOFF, BODY_CAP, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RETRIES, Rate, Request,
     Response, brave, default_rate, default_url, json, key_var, searxng, serpapi, serper, source_of,
 };
-use crate::net::api::{ApiConfig, ApiHttp, ApiHttpError, ApiRequest, Method};
-use crate::net::polite::{TokioClock, TokioInstant};
+use crate::net::api::{ApiAnswer, ApiConfig, ApiHttp, ApiHttpError, ApiRequest, Method};
 use crate::plan::{self, Backend};
 use crate::search::Source;
 
@@ -69,30 +65,6 @@ fn shown(url: &Url) -> String {
     url.to_string()
 }
 
-type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
-
-/// Spaces queries evenly at a [`Rate`] (on tokio's clock, so tests can pause time).
-struct Pacer {
-    limiter: Limiter,
-}
-
-impl Pacer {
-    fn new(rate: Rate) -> Pacer {
-        let quota = Quota::with_period(rate.interval().max(Duration::from_millis(1)))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN));
-        Pacer {
-            limiter: RateLimiter::direct_with_clock(quota, TokioClock),
-        }
-    }
-
-    /// Waits until the next query may go.
-    async fn wait(&self) {
-        while let Err(not_until) = self.limiter.check() {
-            tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
-        }
-    }
-}
-
 /// One answer as received.
 struct Raw {
     status: u16,
@@ -100,6 +72,19 @@ struct Raw {
     reset: Option<String>,
     remaining: Option<String>,
     body: String,
+}
+
+impl Raw {
+    fn of(answer: ApiAnswer) -> Raw {
+        let header = |name: &str| answer.header(name).map(str::to_string);
+        Raw {
+            status: answer.status,
+            retry_after: header("retry-after"),
+            reset: header("x-ratelimit-reset"),
+            remaining: header("x-ratelimit-remaining"),
+            body: answer.body,
+        }
+    }
 }
 
 /// The plan's search API: one interface for SearXNG, Brave, Serper and SerpApi.
@@ -110,9 +95,6 @@ pub struct Client {
     key: Option<String>,
     http: ApiHttp,
     rate: Rate,
-    pacer: Pacer,
-    retries: u32,
-    backoff: Duration,
     clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
@@ -158,6 +140,9 @@ impl Client {
             body_cap: BODY_CAP,
             // A SearXNG on this machine is never reached through a proxy.
             no_proxy: is_loopback(&endpoint),
+            interval: default_rate(backend).interval(),
+            retries: RETRIES,
+            backoff: BACKOFF,
         })
         .map_err(|e| ApiError::Setup(e.why()))?;
         let rate = default_rate(backend);
@@ -168,9 +153,6 @@ impl Client {
             key,
             http,
             rate,
-            pacer: Pacer::new(rate),
-            retries: RETRIES,
-            backoff: BACKOFF,
             clock: std::sync::Arc::new(crate::clock::SystemClock),
         })
     }
@@ -178,13 +160,13 @@ impl Client {
     /// Queries at `rate` instead of the backend's default.
     pub fn with_rate(mut self, rate: Rate) -> Client {
         self.rate = rate;
-        self.pacer = Pacer::new(rate);
+        self.http.set_interval(rate.interval());
         self
     }
 
     /// Waits `first` before the first retry (doubling after) instead of [`BACKOFF`].
-    pub fn with_backoff(mut self, first: Duration) -> Client {
-        self.backoff = first;
+    pub fn with_backoff(self, first: Duration) -> Client {
+        self.http.set_backoff(first);
         self
     }
 
@@ -217,26 +199,27 @@ impl Client {
     pub async fn search_page(&self, req: &Request, page: u32) -> Result<Response, ApiError> {
         let page = page.max(1);
         let prepared = self.prepare(req, page)?;
-        let mut attempt = 0;
-        loop {
-            self.pacer.wait().await;
-            let outcome = self.send(&prepared).await;
-            let retry = match &outcome {
-                Ok(raw) => raw.status >= 500,
-                Err(failure) => failure.connect(),
-            };
-            if retry && attempt < self.retries {
-                tokio::time::sleep(self.backoff.saturating_mul(1 << attempt.min(16))).await;
-                attempt += 1;
-                continue;
-            }
-            let raw = outcome.map_err(|f| ApiError::Network {
+        let mut headers = vec![("Accept", "application/json")];
+        headers.extend(prepared.headers.iter().map(|(n, v)| (*n, v.as_str())));
+        let request = ApiRequest {
+            method: if prepared.post {
+                Method::Post
+            } else {
+                Method::Get
+            },
+            url: &prepared.url,
+            headers: &headers,
+            body: prepared.body.as_deref(),
+        };
+        let (outcome, attempts) = self.http.exchange(&request).await;
+        let raw = outcome
+            .map(Raw::of)
+            .map_err(|f: ApiHttpError| ApiError::Network {
                 backend: self.source,
                 url: prepared.shown.clone(),
                 why: f.why(),
             })?;
-            return self.interpret(raw, prepared, attempt + 1);
-        }
+        self.interpret(raw, prepared, attempts)
     }
 
     fn prepare(&self, req: &Request, page: u32) -> Result<Prepared, ApiError> {
@@ -246,32 +229,6 @@ impl Client {
             Backend::Brave => brave::prepare(&self.endpoint, key, req, page)?,
             Backend::Serper => serper::prepare(&self.endpoint, key, req, page),
             Backend::Serpapi => serpapi::prepare(&self.endpoint, key, req, page),
-        })
-    }
-
-    async fn send(&self, prepared: &Prepared) -> Result<Raw, ApiHttpError> {
-        let mut headers = vec![("Accept", "application/json")];
-        headers.extend(prepared.headers.iter().map(|(n, v)| (*n, v.as_str())));
-        let answer = self
-            .http
-            .send(&ApiRequest {
-                method: if prepared.post {
-                    Method::Post
-                } else {
-                    Method::Get
-                },
-                url: &prepared.url,
-                headers: &headers,
-                body: prepared.body.as_deref(),
-            })
-            .await?;
-        let header = |name: &str| answer.header(name).map(str::to_string);
-        Ok(Raw {
-            status: answer.status,
-            retry_after: header("retry-after"),
-            reset: header("x-ratelimit-reset"),
-            remaining: header("x-ratelimit-remaining"),
-            body: answer.body,
         })
     }
 
@@ -372,13 +329,9 @@ fn until(now: i64, raw: &Raw) -> i64 {
 
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`, as Unix seconds.
 fn retry_after(now: i64, v: &str) -> Option<i64> {
-    let v = v.trim();
-    if let Ok(secs) = v.parse::<u32>() {
-        return Some(now + i64::from(secs));
-    }
-    let at = httpdate::parse_http_date(v).ok()?;
-    let secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(i64::try_from(secs).ok()?.max(now))
+    let now_time = UNIX_EPOCH + Duration::from_secs(u64::try_from(now).ok()?);
+    let wait = retry::retry_after(v, now_time)?;
+    Some(now.saturating_add(i64::try_from(wait.as_secs()).ok()?))
 }
 
 /// Brave's `X-RateLimit-Reset: 1, 1419704` gives the seconds until each window (a second, a
@@ -535,21 +488,5 @@ mod tests {
         let client = Client::new(&search, "ua", &|_| None).unwrap();
         send_and_sync(&client);
         send(client.search_page(&Request::new("x"), 1));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn pacer_spaces_queries_evenly() {
-        let pacer = Pacer::new(Rate {
-            queries: 5,
-            per: Duration::from_secs(1),
-        });
-        let start = tokio::time::Instant::now();
-        let mut gaps = Vec::new();
-        for _ in 0..4 {
-            pacer.wait().await;
-            gaps.push(start.elapsed());
-        }
-        let ms: Vec<u128> = gaps.iter().map(Duration::as_millis).collect();
-        assert_eq!(ms, [0, 200, 400, 600]);
     }
 }
