@@ -75,6 +75,9 @@ struct Visit {
     opts: CrawlOptions,
     progress: Arc<dyn Progress>,
     stop: Stop,
+    /// Pages read (HTML parsed) at the same time at most: one per core, so that memory does
+    /// not follow the number of sites visited at once.
+    reading: Arc<Semaphore>,
 }
 
 /// Whether a crawl with `opts` visits a site in this state.
@@ -97,7 +100,9 @@ pub async fn run(
     stop: Stop,
 ) -> Result<CrawlReport, StoreError> {
     let limit = Arc::new(Semaphore::new(opts.parallel_sites.max(1)));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let visit = Arc::new(Visit {
+        reading: Arc::new(Semaphore::new(cores)),
         fetcher,
         store,
         opts,
@@ -259,17 +264,24 @@ impl Visit {
             .await
     }
 
-    /// Runs HTML work on a blocking thread, off the async workers.
+    /// Runs HTML work on a blocking thread, off the async workers, one per core at a time.
     async fn blocking<R: Send + 'static>(
         &self,
         work: impl FnOnce() -> R + Send + 'static,
     ) -> Result<R, StoreError> {
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| StoreError::Other {
-                path: Default::default(),
-                message: format!("reading a page crashed: {e}"),
-            })
+        let crashed = |e: String| StoreError::Other {
+            path: Default::default(),
+            message: format!("reading a page crashed: {e}"),
+        };
+        let permit = self.reading.clone().acquire_owned().await;
+        let permit = permit.map_err(|e| crashed(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let r = work();
+            drop(permit);
+            r
+        })
+        .await
+        .map_err(|e| crashed(e.to_string()))
     }
 
     async fn finish(

@@ -36,6 +36,9 @@ pub const BACKOFF_MAX: Duration = Duration::from_secs(60);
 pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
 /// Pages failing in a row before a host is set aside for the rest of the run.
 pub const FAILURES_BEFORE_SET_ASIDE: u32 = 3;
+/// A request not answered within this gives its place under the concurrency cap to another
+/// host (it goes on, within its own timeouts).
+pub const SLOW_AFTER: Duration = Duration::from_secs(5);
 
 /// Everything the fetcher needs to know; defaults are the named constants above.
 #[derive(Debug, Clone)]
@@ -59,6 +62,8 @@ pub struct FetchConfig {
     pub backoff_max: Duration,
     pub retry_after_cap: Duration,
     pub failures_before_set_aside: u32,
+    /// See [`SLOW_AFTER`].
+    pub slow_after: Duration,
     /// Seed for the jitter (repeatable runs); `None` seeds from the system.
     pub seed: Option<u64>,
 }
@@ -101,6 +106,7 @@ impl FetchConfig {
             backoff_max: BACKOFF_MAX,
             retry_after_cap: RETRY_AFTER_CAP,
             failures_before_set_aside: FAILURES_BEFORE_SET_ASIDE,
+            slow_after: SLOW_AFTER,
             seed: None,
         }
     }
@@ -134,6 +140,8 @@ pub enum FetchError {
         "robots.txt of {origin} could not be read ({why}); the site is tried again on the next run"
     )]
     RobotsUnavailable { origin: String, why: String },
+    #[error("robots.txt of {origin}: {why}")]
+    RobotsUnreachable { origin: String, why: String },
     #[error("host set aside: {0}")]
     SetAside(String),
     #[error("timed out {0}")]
@@ -170,6 +178,14 @@ impl FetchError {
                 | FetchError::Other(_)
         )
     }
+}
+
+/// Whether a request that timed out is tried again. robots.txt is not: a server that does not
+/// answer it in time is not waited for again and again (its site fails, naming robots.txt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Patience {
+    Retry,
+    NoRetryAfterTimeout,
 }
 
 /// One response, body read (or not, for redirects, errors and non-text).
@@ -235,7 +251,7 @@ impl Fetcher {
             if self.config.respect_robots {
                 self.robots_allow(&current).await?;
             }
-            let raw = self.request(&current, Method::GET).await?;
+            let raw = self.request(&current, Method::GET, Patience::Retry).await?;
             if (300..400).contains(&raw.status)
                 && let Some(location) = &raw.location
             {
@@ -268,7 +284,14 @@ impl Fetcher {
                     .content_type
                     .as_deref()
                     .is_none_or(|c| !c.to_ascii_lowercase().starts_with("text/plain"));
-                let decoded = decode::decode(&raw.body, fetched.content_type.as_deref(), html)?;
+                // Charset detection and decoding are CPU work: off the async workers.
+                let content_type = fetched.content_type.clone();
+                let body = raw.body;
+                let decoded = tokio::task::spawn_blocking(move || {
+                    decode::decode(&body, content_type.as_deref(), html)
+                })
+                .await
+                .map_err(|e| FetchError::Other(format!("decoding crashed: {e}")))??;
                 fetched.charset = Some(decoded.encoding);
                 fetched.text = Some(decoded.text);
             }
@@ -282,7 +305,7 @@ impl Fetcher {
     /// for it: it stands for the one click a person would make on the result.
     pub async fn locate(&self, url: &Url) -> Result<Url, FetchError> {
         self.check_url(url)?;
-        let raw = self.request(url, Method::HEAD).await?;
+        let raw = self.request(url, Method::HEAD, Patience::Retry).await?;
         match (&raw.location, raw.status) {
             (Some(location), 300..=399) => url
                 .join(location)
@@ -334,7 +357,13 @@ impl Fetcher {
                 origin,
                 why: why.clone(),
             }),
-            Rules::Unreachable(e) => Err(e.clone()),
+            Rules::Unreachable(e) => Err(match e {
+                FetchError::Blocked(_) | FetchError::SetAside(_) => e.clone(),
+                other => FetchError::RobotsUnreachable {
+                    origin,
+                    why: other.to_string(),
+                },
+            }),
             Rules::Parsed(robot) => {
                 if robot.allowed(url.as_str()) {
                     Ok(())
@@ -352,7 +381,10 @@ impl Fetcher {
         let mut current = robots_url.clone();
         for _ in 0..=self.config.max_redirects {
             self.check_url(&current)?;
-            let raw = match self.request(&current, Method::GET).await {
+            let raw = match self
+                .request(&current, Method::GET, Patience::NoRetryAfterTimeout)
+                .await
+            {
                 Ok(raw) => raw,
                 Err(FetchError::Status(code)) => {
                     return Ok(Rules::Unavailable(format!("HTTP {code}")));
@@ -393,20 +425,35 @@ impl Fetcher {
         backoff.delay(attempt, jitter)
     }
 
-    /// One URL, politely, with retries on timeouts, connection errors, 429 and 5xx.
-    async fn request(&self, url: &Url, method: Method) -> Result<Raw, FetchError> {
+    /// One URL, politely, with retries on timeouts (unless `patience` says otherwise),
+    /// connection errors, 429 and 5xx.
+    async fn request(
+        &self,
+        url: &Url,
+        method: Method,
+        patience: Patience,
+    ) -> Result<Raw, FetchError> {
         let host = url.host_str().unwrap_or_default().to_string();
         let key = HostKey::of_host(&host);
         let mut attempt = 0;
         loop {
             let mut turn = self.polite.turn(&key).await.map_err(FetchError::SetAside)?;
             let started = Instant::now();
-            let outcome = self.send(url, method.clone()).await;
+            let send = self.send(url, method.clone());
+            tokio::pin!(send);
+            let outcome = tokio::select! {
+                outcome = &mut send => outcome,
+                () = tokio::time::sleep(self.config.slow_after) => {
+                    turn.give_way();
+                    send.await
+                }
+            };
             self.record(&key, started.elapsed(), &outcome);
             let retry_wait = match &outcome {
                 Ok(raw) if raw.status == 429 || raw.status >= 500 => {
                     Some(raw.retry_after.unwrap_or_else(|| self.backoff(attempt)))
                 }
+                Err(FetchError::Timeout(_)) if patience == Patience::NoRetryAfterTimeout => None,
                 Err(e) if e.transient() => Some(self.backoff(attempt)),
                 _ => None,
             };

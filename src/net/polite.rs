@@ -1,7 +1,9 @@
 //! Per-host politeness: one request in flight per host (grouped by registrable domain), at
 //! least the plan's interval between requests to a host (governor's keyed limiter, with
 //! jitter), a per-host "not before" for delays that differ per host (robots.txt Crawl-delay,
-//! Retry-After, backoff), and a global cap on requests in flight.
+//! Retry-After, backoff), and a global cap on requests in flight. A request that is slow to
+//! answer gives its place under the cap back (a hanging host must not hold up the others),
+//! within a hard cap of [`HARD_CAP_FACTOR`] times the plan's concurrency.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -63,6 +65,10 @@ impl Clock for TokioClock {
     }
 }
 
+/// Requests in flight at most, as a multiple of the plan's concurrency, counting the slow
+/// ones that gave their place back.
+pub const HARD_CAP_FACTOR: usize = 4;
+
 type Limiter =
     RateLimiter<HostKey, DefaultKeyedStateStore<HostKey>, TokioClock, NoOpMiddleware<TokioInstant>>;
 
@@ -89,13 +95,16 @@ pub struct Politeness {
     limiter: Limiter,
     hosts: Mutex<HashMap<HostKey, Slot>>,
     global: Arc<Semaphore>,
+    hard: Arc<Semaphore>,
     rng: Mutex<fastrand::Rng>,
 }
 
-/// The right to send one request to a host: holds the host (one in flight) and a global permit.
+/// The right to send one request to a host: holds the host (one in flight), a place under
+/// the global cap (until the request turns out slow) and one under the hard cap.
 pub struct Turn {
     state: OwnedMutexGuard<HostState>,
-    _permit: OwnedSemaphorePermit,
+    permit: Option<OwnedSemaphorePermit>,
+    _hard: OwnedSemaphorePermit,
     interval: Duration,
 }
 
@@ -111,6 +120,7 @@ impl Politeness {
             limiter: RateLimiter::dashmap_with_clock(quota, TokioClock),
             hosts: Mutex::new(HashMap::new()),
             global: Arc::new(Semaphore::new(concurrency.max(1))),
+            hard: Arc::new(Semaphore::new(concurrency.max(1) * HARD_CAP_FACTOR)),
             rng: Mutex::new(seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed)),
         }
     }
@@ -156,16 +166,19 @@ impl Politeness {
             tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
         }
         tokio::time::sleep(self.jitter(self.interval)).await;
+        let stopping = |_| "the run is stopping".to_string();
+        let hard = self.hard.clone().acquire_owned().await.map_err(stopping)?;
         let permit = self
             .global
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| "the run is stopping".to_string())?;
+            .map_err(stopping)?;
         state.not_before = Instant::now();
         Ok(Turn {
             state,
-            _permit: permit,
+            permit: Some(permit),
+            _hard: hard,
             interval: self.interval,
         })
     }
@@ -174,6 +187,12 @@ impl Politeness {
 impl Turn {
     pub fn state(&mut self) -> &mut HostState {
         &mut self.state
+    }
+
+    /// The request is slow: its place under the global cap goes to another host's request
+    /// (the host stays reserved, and the hard cap still counts it).
+    pub fn give_way(&mut self) {
+        self.permit = None;
     }
 
     /// Ends the turn: the next request to the host waits at least the interval (or the
@@ -229,6 +248,19 @@ mod tests {
         let turn = p.turn(&key).await.unwrap();
         assert!(Instant::now() - second >= Duration::from_secs(30));
         drop(turn);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_request_gives_its_place_to_another_host() {
+        let p = Politeness::new(Duration::from_secs(1), 1, None);
+        let mut slow = p.turn(&HostKey::of_host("hangs.com")).await.unwrap();
+        let other = HostKey::of_host("b.com");
+        let next = tokio::time::timeout(Duration::from_secs(60), p.turn(&other));
+        slow.give_way();
+        let fast = next.await.expect("b.com gets the place").unwrap();
+        // The hard cap (4 in all) still counts both.
+        assert_eq!(p.hard.available_permits(), 2);
+        drop((slow, fast));
     }
 
     #[tokio::test(start_paused = true)]

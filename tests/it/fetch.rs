@@ -28,6 +28,7 @@ fn config(pins: Vec<Pin>) -> FetchConfig {
         backoff_max: Duration::from_millis(200),
         retry_after_cap: Duration::from_secs(10),
         failures_before_set_aside: 3,
+        slow_after: Duration::from_millis(200),
         seed: Some(42),
     }
 }
@@ -64,7 +65,12 @@ async fn connection_refused_fails_fast_after_retries() {
         .get(&Url::parse(&format!("http://dead.test:{port}/")).unwrap())
         .await
         .unwrap_err();
-    assert!(matches!(err, FetchError::Connect(_)), "{err}");
+    // robots.txt is asked first: its failure names it.
+    assert!(
+        matches!(&err, FetchError::RobotsUnreachable { why, .. } if why.starts_with("connection failed")),
+        "{err}"
+    );
+    assert_eq!(page_hits(&farm, "dead.test", "/"), 0);
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -300,6 +306,92 @@ async fn the_guard_refuses_private_addresses_also_after_redirects() {
         .await
         .unwrap_err();
     assert!(matches!(err, FetchError::Blocked(_)));
+}
+
+/// Two hosts that never answer, at a concurrency of two, do not hold up the other hosts:
+/// a slow request gives its place under the cap to another host's.
+#[tokio::test]
+async fn hanging_hosts_do_not_hold_up_the_others() {
+    let farm = Farm::start(None);
+    let fast: Vec<String> = (0..6).map(|i| format!("fast{i}.test")).collect();
+    for host in ["hang1.test", "hang2.test"] {
+        farm.route(host, "/", vec![Reply::Silence]);
+    }
+    for host in &fast {
+        farm.route(host, "/", vec![Reply::html("<p>here</p>")]);
+    }
+    let mut hosts: Vec<&str> = fast.iter().map(String::as_str).collect();
+    hosts.extend(["hang1.test", "hang2.test"]);
+    let mut cfg = config(pins(&farm, &hosts));
+    cfg.concurrency = 2;
+    cfg.respect_robots = false;
+    cfg.retries = 0;
+    cfg.first_byte_timeout = Duration::from_secs(20);
+    cfg.total_timeout = Duration::from_secs(20);
+    let f = std::sync::Arc::new(Fetcher::new(cfg).unwrap());
+    let mut hanging = Vec::new();
+    for host in ["hang1.test", "hang2.test"] {
+        let (f, u) = (f.clone(), url(&farm, host, "/"));
+        hanging.push(tokio::spawn(async move { f.get(&u).await }));
+    }
+    // Both hanging requests are under way before the others start.
+    while farm.hits().len() < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let started = Instant::now();
+    let pages = futures_join(fast.iter().map(|h| {
+        let (f, u) = (f.clone(), url(&farm, h, "/"));
+        async move { f.get(&u).await }
+    }))
+    .await;
+    assert!(pages.iter().all(Result::is_ok), "{pages:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the other hosts waited {:?} for the hanging ones",
+        started.elapsed()
+    );
+    for h in hanging {
+        h.abort();
+    }
+}
+
+/// A robots.txt that never answers fails its site once (no retries), with a reason that
+/// names robots.txt.
+#[tokio::test]
+async fn a_hanging_robots_txt_fails_once_and_says_so() {
+    let farm = Farm::start(None);
+    farm.route("slowrobots.test", "/robots.txt", vec![Reply::Silence]);
+    farm.route("slowrobots.test", "/", vec![Reply::html("<p>home</p>")]);
+    let f = fetcher(&farm, &["slowrobots.test"]);
+    let err = f
+        .get(&url(&farm, "slowrobots.test", "/"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FetchError::RobotsUnreachable { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("robots.txt of http://slowrobots.test"),
+        "{err}"
+    );
+    assert_eq!(page_hits(&farm, "slowrobots.test", "/robots.txt"), 1);
+    assert_eq!(page_hits(&farm, "slowrobots.test", "/"), 0);
+}
+
+/// Runs futures concurrently and collects their outputs in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
 }
 
 #[tokio::test]

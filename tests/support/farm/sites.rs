@@ -116,15 +116,16 @@ pub(super) fn generated_page(host: &str, path: &str, site: Site) -> Reply {
     }
 }
 
-/// Adds product paragraphs until the page is about `bytes` long, then closes it.
+/// Adds product cards (a catalogue list) until the page is about `bytes` long, then closes it.
 fn pad_page(html: &mut String, host: &str, page: usize, bytes: usize) {
-    const END: &str = "</body></html>\n";
+    const END: &str = "</ul></body></html>\n";
+    html.push_str("<ul class=\"products\">\n");
     let mut n = 0;
     while html.len() + END.len() < bytes {
         n += 1;
         html.push_str(&format!(
-            "<p>LED-Lampe E27 {w}W, model {page}-{n} from {host}: warm white 2700 K, \
-             800 lm, for importers and distributors. Cartons of 100.</p>\n",
+            "<li class=\"product\"><h3>LED-Lampe E27 {w}W, model {page}-{n}</h3><p>From {host}: \
+             warm white 2700 K, 800 lm, for importers and distributors. Cartons of 100.</p></li>\n",
             w = 5 + (page + n) % 10
         ));
     }
