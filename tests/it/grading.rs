@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use url::Url;
 
+use crate::measure;
 use crate::util::fixture;
 use prospect::extract::links::{self, PageKind};
 use prospect::plan;
@@ -35,7 +36,12 @@ struct Label {
 
 /// The pages the harvester would read: the home page and the pages it picks from it.
 fn site_pages(host: &str) -> Vec<SitePage> {
-    let dir = fixture("sites").join(host);
+    pages_in(&fixture("sites"), host)
+}
+
+/// [`site_pages`] of a site kept under `root/<host>/`.
+pub fn pages_in(root: &std::path::Path, host: &str) -> Vec<SitePage> {
+    let dir = root.join(host);
     let read = |rel: &str| -> Option<String> {
         let path = dir.join(rel);
         let path = if path.is_dir() {
@@ -273,4 +279,108 @@ fn score_grades_saved_pages_and_prints_the_sheet_columns() {
         "{lead}"
     );
     assert_eq!(lead["company"], "Leuchtmittel Berlin GmbH");
+}
+
+/// The bars of issue 13, on the test half of a set never tuned for.
+fn hold_the_bars(set: &str, f: &measure::Figures) {
+    let text = f.text(set);
+    let bars = [
+        ("exact grade", f.grades_pct(), 90.0),
+        ("e-mails", measure::pct(f.emails.0, f.emails.1), 97.0),
+        ("phones", measure::pct(f.phones.0, f.phones.1), 92.0),
+        (
+            "countries",
+            measure::pct(f.countries.0, f.countries.1),
+            92.0,
+        ),
+        ("customer types", measure::pct(f.types.0, f.types.1), 80.0),
+        (
+            "companies clean",
+            measure::pct(f.companies.0, f.companies.1),
+            85.0,
+        ),
+    ];
+    let low: Vec<String> = bars
+        .iter()
+        .filter(|(_, got, bar)| got < bar)
+        .map(|(what, got, bar)| format!("{what} {got:.0} % < {bar:.0} %"))
+        .collect();
+    assert!(
+        low.is_empty() && f.ab_as_x == 0,
+        "{set}: {} (A/B graded X: {})\n{text}{}",
+        low.join(", "),
+        f.ab_as_x,
+        f.misses.join("\n")
+    );
+}
+
+/// The blind set (fixtures/blind): sites written to SPEC §7 by someone who had not read the
+/// grader, in layouts our own fixtures lack.
+#[test]
+#[ignore = "issue 13: the grader does not hold the bars on the blind set yet"]
+fn the_blind_sites_are_graded_as_labelled() {
+    let root = fixture("blind");
+    let labels = measure::labels(&root.join("labels.yaml"));
+    assert!(labels.len() >= 60);
+    let graders = measure::graders(&root.join("plans"), &labels);
+    let halves = measure::measure(&labels, &graders, |l| {
+        pages_in(&root.join("sites"), &l.host)
+    });
+    measure::print("blind set", &halves);
+    hold_the_bars("blind set, test half", &halves["test"]);
+}
+
+/// The real pages (fixtures/real): saved company pages from public test corpora. The pages
+/// themselves are not in the repository (fixtures/real/README.md says how to get them); give
+/// their folder in `PROSPECT_REAL_PAGES` and run with `--ignored`.
+#[test]
+#[ignore = "needs the real pages: PROSPECT_REAL_PAGES=DIR cargo test real_pages -- --ignored"]
+fn real_pages_are_graded_as_labelled() {
+    let root = std::path::PathBuf::from(
+        std::env::var("PROSPECT_REAL_PAGES").expect("PROSPECT_REAL_PAGES names the pages' folder"),
+    );
+    let set = fixture("real");
+    let labels = measure::labels(&set.join("labels.yaml"));
+    let manifest: Vec<RealPage> =
+        serde_saphyr::from_str(&std::fs::read_to_string(set.join("manifest.yaml")).unwrap())
+            .unwrap();
+    let graders = measure::graders(&set.join("plans"), &labels);
+    let halves = measure::measure(&labels, &graders, |l| real_pages(&root, &manifest, l));
+    measure::print("real pages", &halves);
+    hold_the_bars("real pages, test half", &halves["test"]);
+}
+
+#[derive(Debug, Deserialize)]
+struct RealPage {
+    site: String,
+    file: String,
+    url: Option<String>,
+    kind: String,
+}
+
+/// A real site's pages, home page first, each under its original address when the corpus
+/// keeps it (else under the site's domain).
+fn real_pages(
+    root: &std::path::Path,
+    manifest: &[RealPage],
+    label: &measure::Label,
+) -> Vec<SitePage> {
+    let domain = label.domain.clone().unwrap_or_else(|| label.host.clone());
+    let mut pages: Vec<SitePage> = manifest
+        .iter()
+        .filter(|p| p.site == label.host)
+        .filter_map(|p| {
+            let bytes = std::fs::read(root.join(&p.site).join(&p.file)).ok()?;
+            let html = prospect::net::decode::decode(&bytes, None, true).ok()?.text;
+            let url = p
+                .url
+                .as_deref()
+                .and_then(|u| Url::parse(u).ok())
+                .unwrap_or_else(|| Url::parse(&format!("http://{domain}/{}", p.file)).unwrap());
+            let kind = PageKind::from_name(&p.kind).unwrap_or(PageKind::Products);
+            Some(SitePage { url, kind, html })
+        })
+        .collect();
+    pages.sort_by_key(|p| p.kind != PageKind::Home);
+    pages
 }

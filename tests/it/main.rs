@@ -8,6 +8,7 @@ mod grade;
 mod grading;
 mod harvest;
 mod html;
+mod measure;
 mod queries;
 mod robustness;
 mod search_api;
