@@ -10,14 +10,7 @@ use prospect::control::Stop;
 use prospect::store::Selection;
 
 pub fn run(args: &GradeArgs, global: &Global) -> Result<()> {
-    let settings = Settings::load(
-        &args.plan,
-        global,
-        Overrides {
-            store: args.store.store.clone(),
-            ..Overrides::default()
-        },
-    )?;
+    let settings = Settings::load(&args.plan, global, Overrides::store(&args.store))?;
     drop(settings.existing_store()?);
     let store = settings.open_store()?;
     let stop = Stop::default();

@@ -45,6 +45,16 @@ pub struct Overrides {
     pub retry_failed: bool,
 }
 
+impl Overrides {
+    /// Only `--store` (for the commands that do not visit sites).
+    pub fn store(store: &crate::cli::StoreArgs) -> Overrides {
+        Overrides {
+            store: store.store.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
 /// A command's settings: validated, defaults filled in, flags applied.
 pub struct Settings {
     pub plan: Plan,

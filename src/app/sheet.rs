@@ -11,14 +11,7 @@ use crate::cli::SheetArgs;
 use prospect::sheet::{self, SheetOptions};
 
 pub fn run(args: &SheetArgs, global: &Global) -> Result<()> {
-    let settings = Settings::load(
-        &args.plan,
-        global,
-        Overrides {
-            store: args.store.store.clone(),
-            ..Overrides::default()
-        },
-    )?;
+    let settings = Settings::load(&args.plan, global, Overrides::store(&args.store))?;
     let (plan, quiet) = (&settings.plan, settings.quiet);
     let target: PathBuf = match (&args.output, &plan.output.sheet) {
         (Some(o), _) => o.clone(),

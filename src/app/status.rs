@@ -9,14 +9,7 @@ use super::write_output;
 use crate::cli::StatusArgs;
 
 pub fn run(args: &StatusArgs, global: &Global) -> Result<()> {
-    let settings = Settings::load(
-        &args.plan,
-        global,
-        Overrides {
-            store: args.store.store.clone(),
-            ..Overrides::default()
-        },
-    )?;
+    let settings = Settings::load(&args.plan, global, Overrides::store(&args.store))?;
     let (plan, path) = (&settings.plan, &settings.store);
     let store = settings.existing_store()?;
     let s = store.summary()?;
@@ -46,9 +39,7 @@ pub fn run(args: &StatusArgs, global: &Global) -> Result<()> {
     let (done, pending, blocked) = store.query_counts()?;
     if done + pending + blocked > 0 {
         let now = settings.clock.now();
-        let used = store
-            .search_times_since(now - prospect::search::stage::DAY + 1)?
-            .len();
+        let used = prospect::search::stage::quota_used(&store, now)?;
         let _ = writeln!(
             out,
             "queries:   {} ({done} searched, {pending} to search, {blocked} blocked); {used} of {} a day used in the last 24 hours",

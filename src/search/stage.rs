@@ -181,9 +181,19 @@ pub fn pause_key(backend: &str) -> String {
     format!("pause:{backend}")
 }
 
+/// When the result pages paid for in the 24 hours before `now` were asked, oldest first.
+fn last_day(store: &Store, now: i64) -> Result<Vec<i64>, StoreError> {
+    store.search_times_since(now - DAY + 1)
+}
+
+/// How many result pages were paid for in the 24 hours before `now` (what `per_day` counts).
+pub fn quota_used(store: &Store, now: i64) -> Result<usize, StoreError> {
+    Ok(last_day(store, now)?.len())
+}
+
 /// How many queries may still go out now, and if none, when the next one may.
 pub fn quota(store: &Store, per_day: u32, now: i64) -> Result<(u32, Option<i64>), StoreError> {
-    let times = store.search_times_since(now - DAY + 1)?;
+    let times = last_day(store, now)?;
     let per_day = per_day as usize;
     if times.len() < per_day {
         return Ok(((per_day - times.len()) as u32, None));
@@ -201,7 +211,6 @@ pub async fn search<B: Backend>(
     stop: &Stop,
 ) -> Result<SearchReport, CampaignError> {
     let name = backend.name();
-    let mut report = SearchReport::default();
     let now = opts.now;
     let paused: Option<i64> = store
         .call(move |s| s.state(&pause_key(name)))
@@ -211,7 +220,10 @@ pub async fn search<B: Backend>(
     if let Some(only) = &opts.only {
         open.retain(|q| only.contains(&(q.text.clone(), q.country.clone(), q.language.clone())));
     }
-    report.queries_left = open.len();
+    let mut report = SearchReport {
+        queries_left: open.len(),
+        ..SearchReport::default()
+    };
     if let Some(until) = paused.filter(|&t| t > now) {
         report.halt = Some(Halt::Paused {
             until,
@@ -220,115 +232,174 @@ pub async fn search<B: Backend>(
         return Ok(report);
     }
     let per_day = opts.per_day;
-    let (mut left, mut next_free) = store.call(move |s| quota(s, per_day, now)).await?;
-    let mut failures_in_a_row = 0;
-
+    let (left, next_free) = store.call(move |s| quota(s, per_day, now)).await?;
+    let mut run = Searching {
+        backend,
+        store,
+        opts,
+        report,
+        left,
+        next_free,
+        failures_in_a_row: 0,
+    };
     for query in open {
         if stop.is_stopped() {
-            report.halt = Some(Halt::Interrupted);
+            run.report.halt = Some(Halt::Interrupted);
             break;
         }
-        let mut status = QueryStatus::Done;
-        let mut note = None;
+        let new_sites = run.query(&query).await?;
+        if run.report.halt.is_some() {
+            break;
+        }
+        progress.query_done(&query, new_sites);
+    }
+    Ok(run.report)
+}
+
+/// The search stage under way: what it has done, and what the quota still allows.
+struct Searching<'a, B> {
+    backend: &'a B,
+    store: &'a StoreHandle,
+    opts: &'a SearchOptions,
+    report: SearchReport,
+    /// Result pages that may still be asked within the quota.
+    left: u32,
+    /// When the quota frees a place, once it is spent.
+    next_free: Option<i64>,
+    failures_in_a_row: usize,
+}
+
+/// How asking for one result page ended.
+enum Asked {
+    /// The page (from the store, or paid for and stored).
+    Page(ResultPage),
+    /// The query stops here: its status and note (a failure, the quota, a pause, no more
+    /// pages).
+    Stop(QueryStatus, Option<String>),
+}
+
+impl<B: Backend> Searching<'_, B> {
+    /// One query, page by page, up to the plan's pages; stores how far it got. Returns how
+    /// many sites it found that the store did not know.
+    async fn query(&mut self, query: &StoredQuery) -> Result<usize, CampaignError> {
+        let (mut status, mut note) = (QueryStatus::Done, None);
         let mut read = query.pages;
         let mut new_sites = 0;
-        while read < opts.pages {
+        while read < self.opts.pages {
             let page_no = read + 1;
-            let id = query.id;
-            let stored = store.call(move |s| s.response(id, page_no)).await?;
-            let page = match stored.map(|body| backend.parse(&body)) {
-                Some(Ok(page)) if !page.blocked() => {
-                    report.pages_reused += 1;
-                    page
-                }
-                _ => {
-                    if left == 0 {
-                        report.halt = Some(Halt::Quota {
-                            until: next_free.unwrap_or(now + DAY),
-                        });
-                        status = QueryStatus::Pending;
-                        break;
-                    }
-                    match backend.search(&query, page_no).await {
-                        Ok(answer) => {
-                            failures_in_a_row = 0;
-                            left -= 1;
-                            if left == 0 {
-                                let (_, free) = store.call(move |s| quota(s, per_day, now)).await?;
-                                next_free = free;
-                            }
-                            report.pages_requested += 1;
-                            let results = results_of(&answer.page);
-                            let Answer { url, body, page } = answer;
-                            store
-                                .call(move |s| s.save_response(id, page_no, &url, &body, &results))
-                                .await?;
-                            page
-                        }
-                        Err(Failure::Paused { until, why }) => {
-                            let value = until.to_string();
-                            store
-                                .call(move |s| s.set_state(&pause_key(name), Some(&value)))
-                                .await?;
-                            report.halt = Some(Halt::Paused { until, why });
-                            status = QueryStatus::Pending;
-                            break;
-                        }
-                        Err(Failure::Query(why)) => {
-                            report.failed += 1;
-                            report.last_failure = Some(why.clone());
-                            status = QueryStatus::Pending;
-                            failures_in_a_row += 1;
-                            if failures_in_a_row >= FAILURES_IN_A_ROW {
-                                report.halt = Some(Halt::Failing { why: why.clone() });
-                            }
-                            note = Some(why);
-                            break;
-                        }
-                        Err(Failure::Fatal(why)) => return Err(CampaignError::Backend(why)),
-                        Err(Failure::NoMorePages) => break,
-                    }
-                }
-            };
-            read = page_no;
-            match &page.outcome {
-                Outcome::Blocked(why) => {
-                    report.blocked += 1;
-                    status = QueryStatus::Blocked;
-                    note = Some(why.clone());
+            let page = match self.page(query, page_no).await? {
+                Asked::Page(page) => page,
+                Asked::Stop(s, n) => {
+                    (status, note) = (s, n);
                     break;
                 }
-                Outcome::Empty => break,
+            };
+            match &page.outcome {
+                // Not an answer: the page is asked again next run (it does not count as read).
+                Outcome::Blocked(why) => {
+                    self.report.blocked += 1;
+                    (status, note) = (QueryStatus::Blocked, Some(why.clone()));
+                    break;
+                }
+                Outcome::Empty => {
+                    read = page_no;
+                    break;
+                }
                 Outcome::Results => {
-                    report.results += page.hits.len();
-                    let hits = page.hits.clone();
-                    let excluded = opts.excluded.clone();
-                    let added = store
-                        .call(move |s| add_sites(s, id, &hits, &excluded))
-                        .await?;
+                    read = page_no;
+                    let added = self.found(query.id, &page).await?;
                     new_sites += added;
-                    report.new_sites += added;
                     if page.hits.is_empty() {
                         break;
                     }
                 }
             }
         }
-        let id = query.id;
-        let note2 = note.clone();
-        store
+        let (id, note2) = (query.id, note.clone());
+        self.store
             .call(move |s| s.set_query_status(id, status, read, note2.as_deref()))
             .await?;
         if status == QueryStatus::Done {
-            report.queries_done += 1;
-            report.queries_left -= 1;
+            self.report.queries_done += 1;
+            self.report.queries_left -= 1;
         }
-        if report.halt.is_some() {
-            break;
-        }
-        progress.query_done(&query, new_sites);
+        Ok(new_sites)
     }
-    Ok(report)
+
+    /// A result page: read again from the store when it was paid for before (and was an
+    /// answer), else asked within the quota and stored before it is used.
+    async fn page(&mut self, query: &StoredQuery, page_no: u32) -> Result<Asked, CampaignError> {
+        let id = query.id;
+        let stored = self.store.call(move |s| s.response(id, page_no)).await?;
+        if let Some(Ok(page)) = stored.map(|body| self.backend.parse(&body))
+            && !page.blocked()
+        {
+            self.report.pages_reused += 1;
+            return Ok(Asked::Page(page));
+        }
+        if self.left == 0 {
+            let until = self.next_free.unwrap_or(self.opts.now + DAY);
+            self.report.halt = Some(Halt::Quota { until });
+            return Ok(Asked::Stop(QueryStatus::Pending, None));
+        }
+        match self.backend.search(query, page_no).await {
+            Ok(answer) => {
+                self.failures_in_a_row = 0;
+                self.paid().await?;
+                let results = results_of(&answer.page);
+                let Answer { url, body, page } = answer;
+                self.store
+                    .call(move |s| s.save_response(id, page_no, &url, &body, &results))
+                    .await?;
+                Ok(Asked::Page(page))
+            }
+            Err(Failure::Paused { until, why }) => {
+                let (value, name) = (until.to_string(), self.backend.name());
+                self.store
+                    .call(move |s| s.set_state(&pause_key(name), Some(&value)))
+                    .await?;
+                self.report.halt = Some(Halt::Paused { until, why });
+                Ok(Asked::Stop(QueryStatus::Pending, None))
+            }
+            Err(Failure::Query(why)) => {
+                self.report.failed += 1;
+                self.report.last_failure = Some(why.clone());
+                self.failures_in_a_row += 1;
+                if self.failures_in_a_row >= FAILURES_IN_A_ROW {
+                    self.report.halt = Some(Halt::Failing { why: why.clone() });
+                }
+                Ok(Asked::Stop(QueryStatus::Pending, Some(why)))
+            }
+            Err(Failure::Fatal(why)) => Err(CampaignError::Backend(why)),
+            Err(Failure::NoMorePages) => Ok(Asked::Stop(QueryStatus::Done, None)),
+        }
+    }
+
+    /// Counts a result page paid for against the quota; when the quota is spent, learns when
+    /// it frees a place.
+    async fn paid(&mut self) -> Result<(), CampaignError> {
+        self.left -= 1;
+        self.report.pages_requested += 1;
+        if self.left == 0 {
+            let (per_day, now) = (self.opts.per_day, self.opts.now);
+            let (_, free) = self.store.call(move |s| quota(s, per_day, now)).await?;
+            self.next_free = free;
+        }
+        Ok(())
+    }
+
+    /// Adds the sites a page of results names; returns how many were new.
+    async fn found(&mut self, query_id: i64, page: &ResultPage) -> Result<usize, CampaignError> {
+        self.report.results += page.hits.len();
+        let hits = page.hits.clone();
+        let excluded = self.opts.excluded.clone();
+        let added = self
+            .store
+            .call(move |s| add_sites(s, query_id, &hits, &excluded))
+            .await?;
+        self.report.new_sites += added;
+        Ok(added)
+    }
 }
 
 /// The results of a page as stored, with the registrable domain of each target.
@@ -554,6 +625,8 @@ mod tests {
     struct Fake {
         calls: Mutex<Vec<(String, u32)>>,
         fail: Option<Failure>,
+        /// Answers with a captcha page instead of results.
+        blocked: bool,
     }
 
     impl Fake {
@@ -561,6 +634,7 @@ mod tests {
             Fake {
                 calls: Mutex::new(Vec::new()),
                 fail: None,
+                blocked: false,
             }
         }
         fn calls(&self) -> Vec<(String, u32)> {
@@ -607,6 +681,11 @@ mod tests {
             self.calls.lock().unwrap().push((query.text.clone(), page));
             let result = match &self.fail {
                 Some(f) => Err(f.clone()),
+                None if self.blocked => Ok(Answer {
+                    url: format!("fake:{}:{page}", query.text),
+                    body: "captcha".into(),
+                    page: self.parse("captcha").unwrap(),
+                }),
                 None => Ok(Answer {
                     url: format!("fake:{}:{page}", query.text),
                     body: format!("{}\n{page}", query.text),
@@ -616,6 +695,14 @@ mod tests {
             async move { result }
         }
         fn parse(&self, body: &str) -> Result<ResultPage, String> {
+            if body == "captcha" {
+                return Ok(ResultPage {
+                    source: Source::Searxng,
+                    query: None,
+                    outcome: Outcome::Blocked("captcha".into()),
+                    hits: Vec::new(),
+                });
+            }
             let (text, page) = body.split_once('\n').ok_or("bad body")?;
             Ok(page_for(text, page.parse().map_err(|_| "bad page")?))
         }
@@ -728,6 +815,25 @@ mod tests {
             .unwrap();
         assert_eq!((r.failed, r.queries_left), (2, 2));
         assert_eq!(r.halt, None);
+    }
+
+    /// A blocked answer is not a searched query: the next run asks the same page again.
+    #[tokio::test]
+    async fn a_blocked_page_is_asked_again_on_the_next_run() {
+        let (_dir, store) = setup(2);
+        let stop = Stop::default();
+        let mut captcha = Fake::new();
+        captcha.blocked = true;
+        let r = search(&captcha, &store, &opts(100, 1), &crate::control::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!((r.blocked, r.queries_done, r.queries_left), (2, 0, 2));
+        let fine = Fake::new();
+        let r = search(&fine, &store, &opts(100, 1), &crate::control::Silent, &stop)
+            .await
+            .unwrap();
+        assert_eq!(fine.calls(), [("q0".to_string(), 1), ("q1".to_string(), 1)]);
+        assert_eq!((r.queries_done, r.results), (2, 6));
     }
 
     #[tokio::test]
