@@ -280,9 +280,12 @@ pub fn analyze(html: &str, catalogue: bool) -> PageText {
 
 /// [`analyze`] for a page already parsed (with [`super::parse_html`]).
 pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
-    let mut page = PageText::default();
     let root = doc.root_element();
-    page.lang = root
+    let mut walk = Walk {
+        catalogue,
+        ..Walk::default()
+    };
+    walk.page.lang = root
         .value()
         .attr("lang")
         .map(|l| {
@@ -293,233 +296,285 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
                 .to_ascii_lowercase()
         })
         .filter(|l| !l.is_empty());
-
-    let mut main = Lines::default();
-    let mut chrome = Lines::default();
-    let mut card_items: Vec<String> = Vec::new();
-    let mut list_items: Vec<String> = Vec::new();
-    let mut row_items: Vec<String> = Vec::new();
-    let mut heading_items: Vec<String> = Vec::new();
-
-    // Iterative walk (deeply nested pages must not overflow the stack), with the context
-    // of each node: hidden, chrome, cookie banner, inside a card already counted.
-    #[derive(Clone, Copy, Default)]
-    struct Ctx {
-        hidden: bool,
-        chrome: bool,
-        cookie: bool,
-        in_item: bool,
-        /// Inside the element whose text is an item's.
-        item_text: bool,
-    }
-    let mut rest = Lines::default();
-    // Elements whose text became an item, when they are below the element that decided it.
-    let mut item_nodes: hashbrown::HashSet<ego_tree::NodeId> = hashbrown::HashSet::new();
-    let mut scratch = Scratch::default();
-    let mut best_cell = String::new();
+    // Iterative walk (deeply nested pages must not overflow the stack), with the context of
+    // each node.
     let mut stack = vec![(doc.tree.root(), Ctx::default())];
     while let Some((node, ctx)) = stack.pop() {
-        let mut ctx = ctx;
-        match node.value() {
+        let ctx = match node.value() {
             Node::Text(t) => {
-                if ctx.hidden || ctx.cookie {
-                    continue;
-                }
-                if ctx.chrome {
-                    chrome.push(t);
-                } else {
-                    main.push(t);
-                    if !ctx.item_text {
-                        rest.push(t);
-                    }
-                }
+                walk.text(t, ctx);
                 continue;
             }
-            Node::Element(el) => {
-                if !item_nodes.is_empty() && item_nodes.contains(&node.id()) {
-                    ctx.item_text = true;
-                }
-                let name = el.name();
-                let tags = tag::kinds(name);
-                if tags & tag::HIDDEN != 0 {
-                    ctx.hidden = true;
-                }
-                if name == "title" {
-                    page.title = clean(
-                        &node
-                            .children()
-                            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                            .collect::<String>(),
-                    );
-                    continue;
-                }
-                if name == "meta" {
-                    let key = el
-                        .attr("name")
-                        .or_else(|| el.attr("property"))
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
-                    let content = el.attr("content").unwrap_or("");
-                    match key.as_str() {
-                        "description" | "og:description" if page.description.is_empty() => {
-                            page.description = clean(content)
-                        }
-                        "og:site_name" => {
-                            page.site_name = Some(clean(content)).filter(|s| !s.is_empty())
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-                if ctx.hidden {
-                    continue;
-                }
-                let kinds = mark_kinds(el);
-                if kinds & COOKIE != 0 {
-                    ctx.cookie = true;
-                }
-                if is_chrome(tags, kinds) {
-                    ctx.chrome = true;
-                }
-                let block = tags & tag::BLOCK != 0;
-                if block {
-                    if ctx.chrome {
-                        chrome.line_break();
-                    } else {
-                        main.line_break();
-                        rest.line_break();
-                    }
-                }
-                if name == "a" {
-                    page.links += 1;
-                    if let Some(er) = ElementRef::wrap(node) {
-                        let t = element_text(er, &mut scratch);
-                        if !t.is_empty() && page.link_texts.len() < 2000 {
-                            page.link_texts.push(t);
-                        }
-                    }
-                }
-                if name == "img"
-                    && let Some(alt) = el.attr("alt").map(clean).filter(|a| usable_item(a))
-                    && !ctx.cookie
-                {
-                    if !ctx.chrome && !ctx.in_item && catalogue {
-                        heading_items.push(alt.clone());
-                    }
-                    page.alts.push(alt);
-                }
-                let in_catalogue_area = !ctx.chrome && !ctx.cookie && !ctx.in_item;
-                if in_catalogue_area && let Some(er) = ElementRef::wrap(node) {
-                    if tags & tag::HEADING != 0 {
-                        let t = element_text(er, &mut scratch);
-                        if !t.is_empty() {
-                            page.headings.push(t.clone());
-                            if catalogue && name != "h1" && usable_item(&t) {
-                                heading_items.push(t);
-                            }
-                        }
-                    } else if name != "body" && name != "main" && kinds & CARD != 0 {
-                        // A product card: its heading, else its image's alt text, else its text.
-                        let heading = er
-                            .descendants()
-                            .filter_map(ElementRef::wrap)
-                            .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
-                            .map(|h| (h.id(), element_text(h, &mut scratch)))
-                            .filter(|(_, h)| usable_item(h));
-                        let alt = || {
-                            er.descendants()
-                                .filter_map(ElementRef::wrap)
-                                .find_map(|e| e.value().attr("alt").map(clean))
-                                .filter(|a| usable_item(a))
-                        };
-                        if let Some((id, t)) = heading {
-                            item_nodes.insert(id);
-                            card_items.push(t);
-                            ctx.in_item = true;
-                        } else if let Some(t) = alt() {
-                            card_items.push(t);
-                            ctx.in_item = true;
-                        } else {
-                            let t = element_text(er, &mut scratch);
-                            if usable_item(&t) {
-                                card_items.push(t);
-                                ctx.in_item = true;
-                                ctx.item_text = true;
-                            }
-                        }
-                    } else if name == "li" {
-                        let nested = er
-                            .descendants()
-                            .skip(1)
-                            .any(|d| d.value().as_element().is_some_and(|e| e.name() == "li"));
-                        if !nested {
-                            let t = element_text(er, &mut scratch);
-                            if usable_item(&t) {
-                                list_items.push(t);
-                                ctx.in_item = true;
-                                ctx.item_text = true;
-                            }
-                        }
-                    } else if name == "tr" {
-                        // The cell that names the article: the one with the most letters
-                        // (not the code, price or quantity).
-                        // (Each cell's text is read once; on a tie the later cell wins.)
-                        let mut most = None;
-                        for cell in er.children().filter_map(ElementRef::wrap) {
-                            if cell.value().name() != "td" {
-                                continue;
-                            }
-                            fill_text(cell, &mut scratch);
-                            let letters = count_letters(&scratch.text);
-                            if most.is_none_or(|(m, _)| letters >= m) {
-                                most = Some((letters, cell.id()));
-                                std::mem::swap(&mut best_cell, &mut scratch.text);
-                            }
-                        }
-                        if let Some((letters, id)) = most
-                            && letters >= 3
-                            && usable_item(&best_cell)
-                        {
-                            item_nodes.insert(id);
-                            row_items.push(best_cell.clone());
-                            ctx.in_item = true;
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
+            Node::Element(el) => match walk.element(node, el, ctx) {
+                Some(ctx) => ctx,
+                None => continue,
+            },
+            _ => ctx,
+        };
         // Children in document order: push reversed.
         stack.extend(node.children().rev().map(|child| (child, ctx)));
     }
-    page.main_text = main.out;
-    page.rest_text = rest.out;
-    page.chrome_text = chrome.out;
-    let mut items = Vec::new();
-    items.extend(card_items);
-    items.extend(list_items);
-    items.extend(row_items);
-    // Headings and alt texts name products only where nothing else does (cards with a title,
-    // a gallery of product photos); otherwise they are section titles.
-    if items.is_empty() {
-        items.extend(heading_items);
+    walk.finish()
+}
+
+/// The context of a node in the walk.
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    hidden: bool,
+    chrome: bool,
+    cookie: bool,
+    /// Inside a card, list item or row already counted as an item.
+    in_item: bool,
+    /// Inside the element whose text is an item's.
+    item_text: bool,
+}
+
+/// What the walk of one page has gathered so far.
+#[derive(Default)]
+struct Walk<'a> {
+    /// Whether the page is a catalogue page (headings and photos may name products).
+    catalogue: bool,
+    page: PageText,
+    main: Lines,
+    chrome: Lines,
+    /// The main text without the items' own text.
+    rest: Lines,
+    card_items: Vec<String>,
+    list_items: Vec<String>,
+    row_items: Vec<String>,
+    heading_items: Vec<String>,
+    /// Elements whose text became an item, when they are below the element that decided it.
+    item_nodes: hashbrown::HashSet<ego_tree::NodeId>,
+    scratch: Scratch<'a>,
+    best_cell: String,
+}
+
+impl<'a> Walk<'a> {
+    fn text(&mut self, t: &str, ctx: Ctx) {
+        if ctx.hidden || ctx.cookie {
+            return;
+        }
+        if ctx.chrome {
+            self.chrome.push(t);
+        } else {
+            self.main.push(t);
+            if !ctx.item_text {
+                self.rest.push(t);
+            }
+        }
     }
-    // Each item once, in any case: a catalogue repeats its names (a table and its cards),
-    // so a name seen as written is dropped before it is lower-cased.
-    let keep: Vec<bool> = {
-        let mut written = hashbrown::HashSet::new();
-        let mut lower = hashbrown::HashSet::new();
-        items
-            .iter()
-            .map(|i| written.insert(i.as_str()) && lower.insert(i.to_lowercase()))
-            .collect()
-    };
-    page.items = items
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(item, keep)| keep.then_some(item))
-        .collect();
-    page
+
+    /// Reads an element; returns the context of its children, or `None` when they are not
+    /// read (the title, a meta tag, a hidden element).
+    fn element(
+        &mut self,
+        node: ego_tree::NodeRef<'a, Node>,
+        el: &scraper::node::Element,
+        mut ctx: Ctx,
+    ) -> Option<Ctx> {
+        if !self.item_nodes.is_empty() && self.item_nodes.contains(&node.id()) {
+            ctx.item_text = true;
+        }
+        let name = el.name();
+        let tags = tag::kinds(name);
+        if tags & tag::HIDDEN != 0 {
+            ctx.hidden = true;
+        }
+        if name == "title" {
+            self.page.title = clean(
+                &node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect::<String>(),
+            );
+            return None;
+        }
+        if name == "meta" {
+            self.meta(el);
+            return None;
+        }
+        if ctx.hidden {
+            return None;
+        }
+        let kinds = mark_kinds(el);
+        if kinds & COOKIE != 0 {
+            ctx.cookie = true;
+        }
+        if is_chrome(tags, kinds) {
+            ctx.chrome = true;
+        }
+        if tags & tag::BLOCK != 0 {
+            if ctx.chrome {
+                self.chrome.line_break();
+            } else {
+                self.main.line_break();
+                self.rest.line_break();
+            }
+        }
+        let er = ElementRef::wrap(node)?;
+        if name == "a" {
+            self.page.links += 1;
+            let t = element_text(er, &mut self.scratch);
+            if !t.is_empty() && self.page.link_texts.len() < 2000 {
+                self.page.link_texts.push(t);
+            }
+        }
+        if name == "img"
+            && let Some(alt) = el.attr("alt").map(clean).filter(|a| usable_item(a))
+            && !ctx.cookie
+        {
+            if !ctx.chrome && !ctx.in_item && self.catalogue {
+                self.heading_items.push(alt.clone());
+            }
+            self.page.alts.push(alt);
+        }
+        if !ctx.chrome && !ctx.cookie && !ctx.in_item {
+            self.catalogue_element(er, name, tags, kinds, &mut ctx);
+        }
+        Some(ctx)
+    }
+
+    /// `<meta name="description">` and `og:site_name`.
+    fn meta(&mut self, el: &scraper::node::Element) {
+        let key = el
+            .attr("name")
+            .or_else(|| el.attr("property"))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let content = el.attr("content").unwrap_or("");
+        match key.as_str() {
+            "description" | "og:description" if self.page.description.is_empty() => {
+                self.page.description = clean(content)
+            }
+            "og:site_name" => self.page.site_name = Some(clean(content)).filter(|s| !s.is_empty()),
+            _ => {}
+        }
+    }
+
+    /// An element of the page's own content that may be a catalogue item: a heading, a
+    /// product card, a list item, a table row.
+    fn catalogue_element(
+        &mut self,
+        er: ElementRef<'a>,
+        name: &str,
+        tags: u32,
+        kinds: u8,
+        ctx: &mut Ctx,
+    ) {
+        if tags & tag::HEADING != 0 {
+            let t = element_text(er, &mut self.scratch);
+            if !t.is_empty() {
+                self.page.headings.push(t.clone());
+                if self.catalogue && name != "h1" && usable_item(&t) {
+                    self.heading_items.push(t);
+                }
+            }
+        } else if name != "body" && name != "main" && kinds & CARD != 0 {
+            self.card(er, ctx);
+        } else if name == "li" {
+            let nested = er
+                .descendants()
+                .skip(1)
+                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "li"));
+            if !nested {
+                let t = element_text(er, &mut self.scratch);
+                if usable_item(&t) {
+                    self.list_items.push(t);
+                    ctx.in_item = true;
+                    ctx.item_text = true;
+                }
+            }
+        } else if name == "tr" {
+            self.row(er, ctx);
+        }
+    }
+
+    /// A product card: its heading, else its image's alt text, else its text.
+    fn card(&mut self, er: ElementRef<'a>, ctx: &mut Ctx) {
+        let heading = er
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
+            .map(|h| (h.id(), element_text(h, &mut self.scratch)))
+            .filter(|(_, h)| usable_item(h));
+        let alt = || {
+            er.descendants()
+                .filter_map(ElementRef::wrap)
+                .find_map(|e| e.value().attr("alt").map(clean))
+                .filter(|a| usable_item(a))
+        };
+        if let Some((id, t)) = heading {
+            self.item_nodes.insert(id);
+            self.card_items.push(t);
+            ctx.in_item = true;
+        } else if let Some(t) = alt() {
+            self.card_items.push(t);
+            ctx.in_item = true;
+        } else {
+            let t = element_text(er, &mut self.scratch);
+            if usable_item(&t) {
+                self.card_items.push(t);
+                ctx.in_item = true;
+                ctx.item_text = true;
+            }
+        }
+    }
+
+    /// A table row: the cell that names the article, the one with the most letters (not the
+    /// code, price or quantity). Each cell's text is read once; on a tie the later cell wins.
+    fn row(&mut self, er: ElementRef<'a>, ctx: &mut Ctx) {
+        let mut most = None;
+        for cell in er.children().filter_map(ElementRef::wrap) {
+            if cell.value().name() != "td" {
+                continue;
+            }
+            fill_text(cell, &mut self.scratch);
+            let letters = count_letters(&self.scratch.text);
+            if most.is_none_or(|(m, _)| letters >= m) {
+                most = Some((letters, cell.id()));
+                std::mem::swap(&mut self.best_cell, &mut self.scratch.text);
+            }
+        }
+        if let Some((letters, id)) = most
+            && letters >= 3
+            && usable_item(&self.best_cell)
+        {
+            self.item_nodes.insert(id);
+            self.row_items.push(self.best_cell.clone());
+            ctx.in_item = true;
+        }
+    }
+
+    fn finish(self) -> PageText {
+        let mut page = self.page;
+        page.main_text = self.main.out;
+        page.rest_text = self.rest.out;
+        page.chrome_text = self.chrome.out;
+        let mut items = self.card_items;
+        items.extend(self.list_items);
+        items.extend(self.row_items);
+        // Headings and alt texts name products only where nothing else does (cards with a
+        // title, a gallery of product photos); otherwise they are section titles.
+        if items.is_empty() {
+            items = self.heading_items;
+        }
+        // Each item once, in any case: a catalogue repeats its names (a table and its cards),
+        // so a name seen as written is dropped before it is lower-cased.
+        let keep: Vec<bool> = {
+            let mut written = hashbrown::HashSet::new();
+            let mut lower = hashbrown::HashSet::new();
+            items
+                .iter()
+                .map(|i| written.insert(i.as_str()) && lower.insert(i.to_lowercase()))
+                .collect()
+        };
+        page.items = items
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(item, keep)| keep.then_some(item))
+            .collect();
+        page
+    }
 }
 
 /// Text as tidy as [`Lines`] would write it: not empty, no white space but single spaces

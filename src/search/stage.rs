@@ -824,9 +824,15 @@ mod tests {
         let stop = Stop::default();
         let mut captcha = Fake::new();
         captcha.blocked = true;
-        let r = search(&captcha, &store, &opts(100, 1), &crate::control::Silent, &stop)
-            .await
-            .unwrap();
+        let r = search(
+            &captcha,
+            &store,
+            &opts(100, 1),
+            &crate::control::Silent,
+            &stop,
+        )
+        .await
+        .unwrap();
         assert_eq!((r.blocked, r.queries_done, r.queries_left), (2, 0, 2));
         let fine = Fake::new();
         let r = search(&fine, &store, &opts(100, 1), &crate::control::Silent, &stop)
