@@ -298,6 +298,135 @@ impl Builder {
             self.keyed_terms[i].push(term);
         }
     }
+
+    /// Adds a term's patterns; returns whether it is English (stemmed in every language),
+    /// or `None` when it has no words.
+    fn add_term(
+        &mut self,
+        ti: usize,
+        term: &Term,
+        f: &mut Folder,
+        stemmers: &[Stemmer],
+    ) -> Option<Added> {
+        f.reset();
+        f.push_str(&term.text, 0);
+        f.finish();
+        if f.words.is_empty() {
+            return None;
+        }
+        if f.out.chars().any(is_no_space_script) {
+            // Matched as a substring of the folded page; a space stays at an end that is
+            // not in such a script, so `LED灯泡` does not match in `XLED灯泡`.
+            let mut p = f.out.as_str();
+            if p[1..].starts_with(is_no_space_script) {
+                p = &p[1..];
+            }
+            if p[..p.len() - 1].ends_with(is_no_space_script) {
+                p = &p[..p.len() - 1];
+            }
+            self.screen(p.to_string()).substring_terms.push(ti);
+            return Some(Added::default());
+        }
+        let english = stemmer_for(&term.lang) == Some(Algorithm::English);
+        let segments: Vec<usize> = match stemmer_for(&term.lang) {
+            Some(Algorithm::English) => (0..ALGORITHMS.len()).collect(),
+            Some(alg) => vec![segment_of(alg)],
+            None => vec![PREFIX_SEG],
+        };
+        let always = if segments.len() == 1 {
+            bit(segments[0])
+        } else {
+            0
+        };
+        for seg in segments {
+            self.add_segment(ti, term, f, stemmers, seg, english);
+        }
+        Some(Added { english, always })
+    }
+
+    /// A term's patterns in one segment (a language's stems, or word prefixes).
+    fn add_segment(
+        &mut self,
+        ti: usize,
+        term: &Term,
+        f: &Folder,
+        stemmers: &[Stemmer],
+        seg: usize,
+        english: bool,
+    ) {
+        // Each word's keys: one, or two for an English term stemmed in another language,
+        // whose stemmer may keep an English ending (German keeps `pumps`): its English stem
+        // (`pump`) stemmed again is the other.
+        let mut alternatives: Vec<Vec<String>> = Vec::new();
+        for w in &f.words {
+            let folded = &f.out[w.start..w.end];
+            if seg == PREFIX_SEG {
+                let (key, tail) = prefix_key(folded);
+                add_prefix_key(self.screen(format!(" {key}")), seg, tail, key, false);
+                alternatives.push(vec![key.to_string()]);
+                continue;
+            }
+            let original = &term.text[w.orig_start..w.orig_end];
+            let mut key = String::new();
+            push_stem_key(&stemmers[seg], original, folded, &mut key);
+            let mut keys = vec![key];
+            if english && seg != ENGLISH_SEG {
+                let mut base = String::new();
+                push_stem_key(&stemmers[ENGLISH_SEG], original, folded, &mut base);
+                let mut again = String::new();
+                push_stem_key(&stemmers[seg], &base, &base, &mut again);
+                if !keys.contains(&again) {
+                    keys.push(again);
+                }
+            }
+            for key in &keys {
+                self.stem_key(seg, key, folded, english);
+            }
+            alternatives.push(keys);
+        }
+        // A pattern for every choice of keys (terms have a few words).
+        let mut patterns = vec![String::new()];
+        for keys in &alternatives {
+            patterns = patterns
+                .iter()
+                .flat_map(|p| keys.iter().map(move |k| format!("{p}{}{k} ", tag(seg))))
+                .collect();
+        }
+        for pattern in patterns {
+            self.keyed(pattern, ti);
+        }
+    }
+
+    /// Screens the page's words for a stem `key` of segment `seg` (of the word `folded`).
+    fn stem_key(&mut self, seg: usize, key: &str, folded: &str, english: bool) {
+        let anywhere = ALGORITHMS[seg] == Algorithm::Arabic && !key.is_ascii();
+        let prefix = screen_prefix(key);
+        let text = if anywhere {
+            prefix.to_string()
+        } else {
+            format!(" {prefix}")
+        };
+        let s = self.screen(text);
+        s.anywhere = anywhere;
+        if english && seg != ENGLISH_SEG {
+            s.english |= bit(seg);
+        } else {
+            s.own |= bit(seg);
+        }
+        if ALGORITHMS[seg] == Algorithm::Turkish {
+            // The word as written, standing for its stem (`ürün` → `ür`).
+            let s = self.screen(format!(" {folded}"));
+            add_prefix_key(s, seg, MAX_TAIL, key, english);
+        }
+        self.tokens.insert(format!("{}{key}", tag(seg)));
+    }
+}
+
+/// What adding a term said: whether it is English, and the segments always searched for it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Added {
+    english: bool,
+    always: u32,
 }
 
 impl Matcher {
@@ -314,99 +443,22 @@ impl Matcher {
         let mut english_terms = vec![false; terms.len()];
         let mut f = Folder::new(true, true);
         for (ti, term) in terms.iter().enumerate() {
-            f.reset();
-            f.push_str(&term.text, 0);
-            f.finish();
-            if f.words.is_empty() {
-                continue;
-            }
-            if f.out.chars().any(is_no_space_script) {
-                // Matched as a substring of the folded page; a space stays at an end that is
-                // not in such a script, so `LED灯泡` does not match in `XLED灯泡`.
-                let mut p = f.out.as_str();
-                if p[1..].starts_with(is_no_space_script) {
-                    p = &p[1..];
-                }
-                if p[..p.len() - 1].ends_with(is_no_space_script) {
-                    p = &p[..p.len() - 1];
-                }
-                b.screen(p.to_string()).substring_terms.push(ti);
-                continue;
-            }
-            let english = stemmer_for(&term.lang) == Some(Algorithm::English);
-            english_terms[ti] = english;
-            let segments: Vec<usize> = match stemmer_for(&term.lang) {
-                Some(Algorithm::English) => (0..ALGORITHMS.len()).collect(),
-                Some(alg) => vec![segment_of(alg)],
-                None => vec![PREFIX_SEG],
-            };
-            if segments.len() == 1 {
-                always |= bit(segments[0]);
-            }
-            for seg in segments {
-                // Each word's keys: one, or two for an English term stemmed in another
-                // language, whose stemmer may keep an English ending (German keeps `pumps`):
-                // its English stem (`pump`) stemmed again is the other.
-                let mut alternatives: Vec<Vec<String>> = Vec::new();
-                for w in &f.words {
-                    let folded = &f.out[w.start..w.end];
-                    let mut keys: Vec<String> = Vec::new();
-                    if seg == PREFIX_SEG {
-                        let (key, tail) = prefix_key(folded);
-                        add_prefix_key(b.screen(format!(" {key}")), seg, tail, key, false);
-                        keys.push(key.to_string());
-                    } else {
-                        let original = &term.text[w.orig_start..w.orig_end];
-                        let mut key = String::new();
-                        push_stem_key(&stemmers[seg], original, folded, &mut key);
-                        keys.push(key);
-                        if english && seg != ENGLISH_SEG {
-                            let mut base = String::new();
-                            push_stem_key(&stemmers[ENGLISH_SEG], original, folded, &mut base);
-                            let mut again = String::new();
-                            push_stem_key(&stemmers[seg], &base, &base, &mut again);
-                            if !keys.contains(&again) {
-                                keys.push(again);
-                            }
-                        }
-                        for key in &keys {
-                            let anywhere = ALGORITHMS[seg] == Algorithm::Arabic && !key.is_ascii();
-                            let prefix = screen_prefix(key);
-                            let text = if anywhere {
-                                prefix.to_string()
-                            } else {
-                                format!(" {prefix}")
-                            };
-                            let s = b.screen(text);
-                            s.anywhere = anywhere;
-                            if english && seg != ENGLISH_SEG {
-                                s.english |= bit(seg);
-                            } else {
-                                s.own |= bit(seg);
-                            }
-                            if ALGORITHMS[seg] == Algorithm::Turkish {
-                                // The word as written, standing for its stem (`ürün` → `ür`).
-                                let s = b.screen(format!(" {folded}"));
-                                add_prefix_key(s, seg, MAX_TAIL, key, english);
-                            }
-                            b.tokens.insert(format!("{}{key}", tag(seg)));
-                        }
-                    }
-                    alternatives.push(keys);
-                }
-                // A pattern for every choice of keys (terms have a few words).
-                let mut patterns = vec![String::new()];
-                for keys in &alternatives {
-                    patterns = patterns
-                        .iter()
-                        .flat_map(|p| keys.iter().map(move |k| format!("{p}{}{k} ", tag(seg))))
-                        .collect();
-                }
-                for pattern in patterns {
-                    b.keyed(pattern, ti);
-                }
+            if let Some(added) = b.add_term(ti, term, &mut f, &stemmers) {
+                english_terms[ti] = added.english;
+                always |= added.always;
             }
         }
+        Matcher::assemble(terms, english_terms, stemmers, always, b)
+    }
+
+    /// The matcher from its builder: the screens and the keyed automaton.
+    fn assemble(
+        terms: Vec<Term>,
+        english_terms: Vec<bool>,
+        stemmers: Vec<Stemmer>,
+        always: u32,
+        b: Builder,
+    ) -> Matcher {
         let (word_patterns, anywhere_patterns): (Vec<usize>, Vec<usize>) =
             (0..b.screen.len()).partition(|&i| b.screen[i].at_word_start());
         let mut gate = Gate::closed();
