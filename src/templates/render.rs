@@ -103,84 +103,90 @@ pub(super) struct Fitted {
     pub(super) dropped: usize,
 }
 
-/// Expands one pattern in one context; calls `emit(text)` per query.
-/// Returns what had to be split or dropped, or the first variable without values.
-pub(super) fn expand_pattern(
-    segments: &[Segment],
-    ctx: &Ctx,
-    engine: Engine,
-    buf: &mut String,
-    emit: &mut dyn FnMut(&str),
-) -> Result<Fitted, Var> {
-    let uses = |v: Var| {
-        segments
-            .iter()
-            .any(|s| matches!(s, Segment::Var(x, f) if *x == v && *f != Filter::Or))
-    };
-    let mut axes: Vec<Axis> = Vec::new();
-    let mut groups: BTreeMap<Var, Vec<String>> = BTreeMap::new();
-    if uses(Var::Buyer) && uses(Var::BuyerDomain) {
-        let rows: Vec<Vec<String>> = ctx
-            .buyer_pairs()
-            .into_iter()
-            .map(|(n, d)| vec![n, d])
-            .collect();
-        if rows.is_empty() {
-            return Err(Var::BuyerDomain);
-        }
-        axes.push(Axis {
-            vars: vec![Var::Buyer, Var::BuyerDomain],
-            rows,
-        });
-    }
-    for seg in segments {
-        let Segment::Var(var, filter) = seg else {
-            continue;
+/// Where a pattern's values come from: the axes of plain variables (every combination is a
+/// query), the OR groups, and for each segment its (axis, column).
+struct Layout {
+    axes: Vec<Axis>,
+    groups: BTreeMap<Var, Vec<String>>,
+    slots: Vec<Option<(usize, usize)>>,
+}
+
+impl Layout {
+    /// The layout of a pattern in a context, or the first variable without values.
+    fn new(segments: &[Segment], ctx: &Ctx) -> Result<Layout, Var> {
+        let uses = |v: Var| {
+            segments
+                .iter()
+                .any(|s| matches!(s, Segment::Var(x, f) if *x == v && *f != Filter::Or))
         };
-        if *filter == Filter::Or {
-            if !groups.contains_key(var) {
-                let values: Vec<String> = ctx
-                    .values(*var)
-                    .iter()
-                    .map(|v| quote_multiword(v))
-                    .collect();
+        let mut axes: Vec<Axis> = Vec::new();
+        let mut groups: BTreeMap<Var, Vec<String>> = BTreeMap::new();
+        if uses(Var::Buyer) && uses(Var::BuyerDomain) {
+            let rows: Vec<Vec<String>> = ctx
+                .buyer_pairs()
+                .into_iter()
+                .map(|(n, d)| vec![n, d])
+                .collect();
+            if rows.is_empty() {
+                return Err(Var::BuyerDomain);
+            }
+            axes.push(Axis {
+                vars: vec![Var::Buyer, Var::BuyerDomain],
+                rows,
+            });
+        }
+        for seg in segments {
+            let Segment::Var(var, filter) = seg else {
+                continue;
+            };
+            if *filter == Filter::Or {
+                if !groups.contains_key(var) {
+                    let values: Vec<String> = ctx
+                        .values(*var)
+                        .iter()
+                        .map(|v| quote_multiword(v))
+                        .collect();
+                    if values.is_empty() {
+                        return Err(*var);
+                    }
+                    groups.insert(*var, values);
+                }
+            } else if !axes.iter().any(|a| a.vars.contains(var)) {
+                let values = ctx.values(*var);
                 if values.is_empty() {
                     return Err(*var);
                 }
-                groups.insert(*var, values);
+                axes.push(Axis {
+                    vars: vec![*var],
+                    rows: values.into_iter().map(|v| vec![v]).collect(),
+                });
             }
-        } else if !axes.iter().any(|a| a.vars.contains(var)) {
-            let values = ctx.values(*var);
-            if values.is_empty() {
-                return Err(*var);
-            }
-            axes.push(Axis {
-                vars: vec![*var],
-                rows: values.into_iter().map(|v| vec![v]).collect(),
-            });
         }
-    }
-    // Where each plain variable's value comes from: (axis, column).
-    let slots: Vec<Option<(usize, usize)>> = segments
-        .iter()
-        .map(|seg| match seg {
-            Segment::Var(var, filter) if *filter != Filter::Or => axes
-                .iter()
-                .enumerate()
-                .find_map(|(ai, a)| a.vars.iter().position(|v| v == var).map(|vi| (ai, vi))),
-            _ => None,
+        let slots = segments
+            .iter()
+            .map(|seg| match seg {
+                Segment::Var(var, filter) if *filter != Filter::Or => axes
+                    .iter()
+                    .enumerate()
+                    .find_map(|(ai, a)| a.vars.iter().position(|v| v == var).map(|vi| (ai, vi))),
+                _ => None,
+            })
+            .collect();
+        Ok(Layout {
+            axes,
+            groups,
+            slots,
         })
-        .collect();
-    let mut fitted = Fitted::default();
-    let mut index = vec![0usize; axes.len()];
-    loop {
-        // Fast path: render straight into the buffer.
+    }
+
+    /// The query of one combination (`index`: a row per axis), straight into `buf`.
+    fn render(&self, segments: &[Segment], index: &[usize], buf: &mut String) {
         buf.clear();
-        for (seg, slot) in segments.iter().zip(&slots) {
+        for (seg, slot) in segments.iter().zip(&self.slots) {
             match (seg, slot) {
                 (Segment::Text(t), _) => buf.push_str(t),
                 (Segment::Var(var, Filter::Or), _) => {
-                    let items = &groups[var];
+                    let items = &self.groups[var];
                     if items.len() == 1 {
                         buf.push_str(&items[0]);
                     } else {
@@ -195,37 +201,72 @@ pub(super) fn expand_pattern(
                     }
                 }
                 (Segment::Var(_, filter), Some((ai, vi))) => {
-                    push_value(buf, &axes[*ai].rows[index[*ai]][*vi], *filter);
+                    push_value(buf, &self.axes[*ai].rows[index[*ai]][*vi], *filter);
                 }
                 (Segment::Var(..), None) => {}
             }
         }
+    }
+
+    /// The same query as parts, its OR groups kept apart so that they can be split.
+    fn parts(&self, segments: &[Segment], index: &[usize]) -> Vec<Part> {
+        let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
+        for (seg, slot) in segments.iter().zip(&self.slots) {
+            match (seg, slot) {
+                (Segment::Text(t), _) => push_text(&mut parts, t),
+                (Segment::Var(var, Filter::Or), _) => {
+                    let items = &self.groups[var];
+                    if items.len() == 1 {
+                        push_text(&mut parts, &items[0]);
+                    } else {
+                        parts.push(Part::Or(items.clone()));
+                    }
+                }
+                (Segment::Var(_, filter), Some((ai, vi))) => {
+                    let mut v = String::new();
+                    push_value(&mut v, &self.axes[*ai].rows[index[*ai]][*vi], *filter);
+                    push_text(&mut parts, &v);
+                }
+                (Segment::Var(..), None) => {}
+            }
+        }
+        parts
+    }
+
+    /// The next combination (an odometer over the axes); false after the last.
+    fn next(&self, index: &mut [usize]) -> bool {
+        for i in (0..self.axes.len()).rev() {
+            index[i] += 1;
+            if index[i] < self.axes[i].rows.len() {
+                return true;
+            }
+            index[i] = 0;
+        }
+        false
+    }
+}
+
+/// Expands one pattern in one context; calls `emit(text)` per query.
+/// Returns what had to be split or dropped, or the first variable without values.
+pub(super) fn expand_pattern(
+    segments: &[Segment],
+    ctx: &Ctx,
+    engine: Engine,
+    buf: &mut String,
+    emit: &mut dyn FnMut(&str),
+) -> Result<Fitted, Var> {
+    let layout = Layout::new(segments, ctx)?;
+    let mut fitted = Fitted::default();
+    let mut index = vec![0usize; layout.axes.len()];
+    loop {
+        // Fast path: render straight into the buffer.
+        layout.render(segments, &index, buf);
         if engine.fits_measure(&tidy(buf)) {
             emit(buf);
         } else {
             // Slow path: rebuild as parts and split OR groups until the pieces fit.
-            let mut parts: Vec<Part> = Vec::with_capacity(segments.len());
-            for (seg, slot) in segments.iter().zip(&slots) {
-                match (seg, slot) {
-                    (Segment::Text(t), _) => push_text(&mut parts, t),
-                    (Segment::Var(var, Filter::Or), _) => {
-                        let items = &groups[var];
-                        if items.len() == 1 {
-                            push_text(&mut parts, &items[0]);
-                        } else {
-                            parts.push(Part::Or(items.clone()));
-                        }
-                    }
-                    (Segment::Var(_, filter), Some((ai, vi))) => {
-                        let mut v = String::new();
-                        push_value(&mut v, &axes[*ai].rows[index[*ai]][*vi], *filter);
-                        push_text(&mut parts, &v);
-                    }
-                    (Segment::Var(..), None) => {}
-                }
-            }
             let mut pieces = 0;
-            fitted.dropped += fit(parts, engine, &mut |text| {
+            fitted.dropped += fit(layout.parts(segments, &index), engine, &mut |text| {
                 pieces += 1;
                 emit(&text);
             });
@@ -233,18 +274,8 @@ pub(super) fn expand_pattern(
                 fitted.split += 1;
             }
         }
-        // Next combination (odometer over the axes).
-        let mut i = axes.len();
-        loop {
-            if i == 0 {
-                return Ok(fitted);
-            }
-            i -= 1;
-            index[i] += 1;
-            if index[i] < axes[i].rows.len() {
-                break;
-            }
-            index[i] = 0;
+        if !layout.next(&mut index) {
+            return Ok(fitted);
         }
     }
 }
