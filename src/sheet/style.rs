@@ -46,109 +46,16 @@ pub fn shows_when_empty(s: &Style) -> bool {
 pub fn format_of(s: &Style) -> Format {
     let mut f = Format::new();
     if let Some(font) = &s.font {
-        if let Some(name) = &font.name {
-            f = f.set_font_name(name);
-        }
-        if let Some(size) = font.size {
-            f = f.set_font_size(size);
-        }
-        if font.is_bold() {
-            f = f.set_bold();
-        }
-        if font.is_italic() {
-            f = f.set_italic();
-        }
-        if font.has_strikethrough() {
-            f = f.set_font_strikethrough();
-        }
-        f = match font.underline {
-            UnderlineStyle::Single => f.set_underline(FormatUnderline::Single),
-            UnderlineStyle::Double => f.set_underline(FormatUnderline::Double),
-            UnderlineStyle::SingleAccounting => f.set_underline(FormatUnderline::SingleAccounting),
-            UnderlineStyle::DoubleAccounting => f.set_underline(FormatUnderline::DoubleAccounting),
-            _ => f,
-        };
-        if let Some(c) = font.color.filter(|c| !c.is_black()) {
-            f = f.set_font_color(rgb(c));
-        }
+        f = with_font(f, font);
     }
     if let Some(fill) = s.fill.as_ref().filter(|fill| fill.is_visible()) {
-        if fill.pattern == FillPattern::Solid {
-            if let Some(c) = fill.get_color() {
-                f = f.set_background_color(rgb(c));
-            }
-        } else {
-            f = f.set_pattern(pattern(fill.pattern));
-            if let Some(c) = fill.foreground_color {
-                f = f.set_foreground_color(rgb(c));
-            }
-            if let Some(c) = fill.background_color {
-                f = f.set_background_color(rgb(c));
-            }
-        }
+        f = with_fill(f, fill);
     }
     if let Some(b) = &s.borders {
-        let sides = [(&b.top, 0), (&b.bottom, 1), (&b.left, 2), (&b.right, 3)];
-        for (side, which) in sides {
-            if side.style == BorderStyle::None {
-                continue;
-            }
-            let style = border(side.style);
-            f = match which {
-                0 => f.set_border_top(style),
-                1 => f.set_border_bottom(style),
-                2 => f.set_border_left(style),
-                _ => f.set_border_right(style),
-            };
-            if let Some(c) = side.color {
-                f = match which {
-                    0 => f.set_border_top_color(rgb(c)),
-                    1 => f.set_border_bottom_color(rgb(c)),
-                    2 => f.set_border_left_color(rgb(c)),
-                    _ => f.set_border_right_color(rgb(c)),
-                };
-            }
-        }
+        f = with_borders(f, b);
     }
     if let Some(a) = &s.alignment {
-        let h = match a.horizontal {
-            HorizontalAlignment::Left => Some(FormatAlign::Left),
-            HorizontalAlignment::Center => Some(FormatAlign::Center),
-            HorizontalAlignment::CenterContinuous => Some(FormatAlign::CenterAcross),
-            HorizontalAlignment::Right => Some(FormatAlign::Right),
-            HorizontalAlignment::Justify => Some(FormatAlign::Justify),
-            HorizontalAlignment::Distributed => Some(FormatAlign::Distributed),
-            HorizontalAlignment::Fill => Some(FormatAlign::Fill),
-            _ => None,
-        };
-        if let Some(h) = h {
-            f = f.set_align(h);
-        }
-        let v = match a.vertical {
-            VerticalAlignment::Top => Some(FormatAlign::Top),
-            VerticalAlignment::Center => Some(FormatAlign::VerticalCenter),
-            VerticalAlignment::Justify => Some(FormatAlign::VerticalJustify),
-            VerticalAlignment::Distributed => Some(FormatAlign::VerticalDistributed),
-            _ => None,
-        };
-        if let Some(v) = v {
-            f = f.set_align(v);
-        }
-        if a.wrap_text {
-            f = f.set_text_wrap();
-        }
-        if let Some(i) = a.indent.filter(|i| *i > 0) {
-            f = f.set_indent(i);
-        }
-        if a.shrink_to_fit {
-            f = f.set_shrink();
-        }
-        match a.text_rotation {
-            TextRotation::Degrees(d) if d > 0 && d <= 90 => f = f.set_rotation(d as i16),
-            TextRotation::Degrees(d) if d > 90 && d <= 180 => f = f.set_rotation(90 - d as i16),
-            TextRotation::Stacked => f = f.set_rotation(270),
-            _ => {}
-        }
+        f = with_alignment(f, a);
     }
     if let Some(n) = &s.number_format
         && !n.format_code.is_empty()
@@ -163,6 +70,119 @@ pub fn format_of(s: &Style) -> Format {
         if p.hidden {
             f = f.set_hidden();
         }
+    }
+    f
+}
+
+fn with_font(mut f: Format, font: &calamine::Font) -> Format {
+    if let Some(name) = &font.name {
+        f = f.set_font_name(name);
+    }
+    if let Some(size) = font.size {
+        f = f.set_font_size(size);
+    }
+    if font.is_bold() {
+        f = f.set_bold();
+    }
+    if font.is_italic() {
+        f = f.set_italic();
+    }
+    if font.has_strikethrough() {
+        f = f.set_font_strikethrough();
+    }
+    f = match font.underline {
+        UnderlineStyle::Single => f.set_underline(FormatUnderline::Single),
+        UnderlineStyle::Double => f.set_underline(FormatUnderline::Double),
+        UnderlineStyle::SingleAccounting => f.set_underline(FormatUnderline::SingleAccounting),
+        UnderlineStyle::DoubleAccounting => f.set_underline(FormatUnderline::DoubleAccounting),
+        _ => f,
+    };
+    if let Some(c) = font.color.filter(|c| !c.is_black()) {
+        f = f.set_font_color(rgb(c));
+    }
+    f
+}
+
+fn with_fill(mut f: Format, fill: &calamine::Fill) -> Format {
+    if fill.pattern == FillPattern::Solid {
+        if let Some(c) = fill.get_color() {
+            f = f.set_background_color(rgb(c));
+        }
+    } else {
+        f = f.set_pattern(pattern(fill.pattern));
+        if let Some(c) = fill.foreground_color {
+            f = f.set_foreground_color(rgb(c));
+        }
+        if let Some(c) = fill.background_color {
+            f = f.set_background_color(rgb(c));
+        }
+    }
+    f
+}
+
+fn with_borders(mut f: Format, b: &calamine::Borders) -> Format {
+    let sides = [(&b.top, 0), (&b.bottom, 1), (&b.left, 2), (&b.right, 3)];
+    for (side, which) in sides {
+        if side.style == BorderStyle::None {
+            continue;
+        }
+        let style = border(side.style);
+        f = match which {
+            0 => f.set_border_top(style),
+            1 => f.set_border_bottom(style),
+            2 => f.set_border_left(style),
+            _ => f.set_border_right(style),
+        };
+        if let Some(c) = side.color {
+            f = match which {
+                0 => f.set_border_top_color(rgb(c)),
+                1 => f.set_border_bottom_color(rgb(c)),
+                2 => f.set_border_left_color(rgb(c)),
+                _ => f.set_border_right_color(rgb(c)),
+            };
+        }
+    }
+    f
+}
+
+fn with_alignment(mut f: Format, a: &calamine::Alignment) -> Format {
+    let h = match a.horizontal {
+        HorizontalAlignment::Left => Some(FormatAlign::Left),
+        HorizontalAlignment::Center => Some(FormatAlign::Center),
+        HorizontalAlignment::CenterContinuous => Some(FormatAlign::CenterAcross),
+        HorizontalAlignment::Right => Some(FormatAlign::Right),
+        HorizontalAlignment::Justify => Some(FormatAlign::Justify),
+        HorizontalAlignment::Distributed => Some(FormatAlign::Distributed),
+        HorizontalAlignment::Fill => Some(FormatAlign::Fill),
+        _ => None,
+    };
+    if let Some(h) = h {
+        f = f.set_align(h);
+    }
+    let v = match a.vertical {
+        VerticalAlignment::Top => Some(FormatAlign::Top),
+        VerticalAlignment::Center => Some(FormatAlign::VerticalCenter),
+        VerticalAlignment::Justify => Some(FormatAlign::VerticalJustify),
+        VerticalAlignment::Distributed => Some(FormatAlign::VerticalDistributed),
+        _ => None,
+    };
+    if let Some(v) = v {
+        f = f.set_align(v);
+    }
+    if a.wrap_text {
+        f = f.set_text_wrap();
+    }
+    if let Some(i) = a.indent.filter(|i| *i > 0) {
+        f = f.set_indent(i);
+    }
+    if a.shrink_to_fit {
+        f = f.set_shrink();
+    }
+    match a.text_rotation {
+        TextRotation::Degrees(d) if d > 0 && d <= 90 => f = f.set_rotation(d as i16),
+        TextRotation::Degrees(d) if d > 90 && d <= 180 => f = f.set_rotation(90 - d as i16),
+        TextRotation::Stacked => f = f.set_rotation(270),
+        _ => {}
     }
     f
 }

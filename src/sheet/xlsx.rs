@@ -115,76 +115,14 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
         let styles = wb.worksheet_style(&meta.name).map_err(bad)?;
         let links = wb.hyperlinks_by_sheet_name(&meta.name).unwrap_or_default();
         let merged = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
-        let mut tables = Vec::new();
-        if has_tables {
-            let names: Vec<String> = wb
-                .table_names_in_sheet(&meta.name)
-                .into_iter()
-                .cloned()
-                .collect();
-            for name in names {
-                let Ok(t) = wb.table_by_name(&name) else {
-                    continue;
-                };
-                if let (Some(start), Some(end)) = (t.data().start(), t.data().end())
-                    && start.0 > 0
-                {
-                    tables.push(SheetTable {
-                        name,
-                        header_row: start.0 - 1,
-                        first_col: start.1,
-                        last_row: end.0,
-                        last_col: end.1,
-                    });
-                }
-            }
-        }
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
-        if let Some((r0, c0)) = range.start() {
-            for (r, c, data) in range.used_cells() {
-                set(
-                    &mut rows,
-                    r0 as usize + r,
-                    c0 as usize + c,
-                    cell_of(data, is_1904),
-                );
-            }
-        }
-        if let Some((r0, c0)) = formulas.start() {
-            for (r, c, f) in formulas.used_cells() {
-                let (r, c) = (r0 as usize + r, c0 as usize + c);
-                let cached = rows
-                    .get(r)
-                    .and_then(|row| row.get(c))
-                    .cloned()
-                    .unwrap_or_default();
-                set(
-                    &mut rows,
-                    r,
-                    c,
-                    Cell::Formula {
-                        formula: f.trim_start_matches('=').to_string(),
-                        cached: Box::new(cached),
-                    },
-                );
-            }
-        }
+        let tables = if has_tables {
+            tables_of(&mut wb, &meta.name)
+        } else {
+            Vec::new()
+        };
+        let rows = cells_of(&range, &formulas, is_1904);
         let header = Table::find_header(&rows);
-        let mut link_map = HashMap::new();
-        for link in links {
-            let target = match (&link.target, &link.location) {
-                (Some(t), Some(l)) => format!("{t}#{l}"),
-                (Some(t), None) => t.clone(),
-                (None, Some(l)) => format!("internal:{l}"),
-                (None, None) => continue,
-            };
-            let (start, end) = (link.range.start, link.range.end);
-            for r in start.0..=end.0.min(start.0 + 10_000) {
-                for c in start.1..=end.1.min(start.1 + 100) {
-                    link_map.insert((r, c), target.clone());
-                }
-            }
-        }
+        let link_map = links_of(links);
         let table = Table {
             rows,
             header: header.unwrap_or(0),
@@ -202,6 +140,92 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
         });
     }
     Ok(Some(book))
+}
+
+/// The Excel tables of a sheet (their header row and extent).
+fn tables_of<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, sheet: &str) -> Vec<SheetTable> {
+    let names: Vec<String> = wb
+        .table_names_in_sheet(sheet)
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut tables = Vec::new();
+    for name in names {
+        let Ok(t) = wb.table_by_name(&name) else {
+            continue;
+        };
+        if let (Some(start), Some(end)) = (t.data().start(), t.data().end())
+            && start.0 > 0
+        {
+            tables.push(SheetTable {
+                name,
+                header_row: start.0 - 1,
+                first_col: start.1,
+                last_row: end.0,
+                last_col: end.1,
+            });
+        }
+    }
+    tables
+}
+
+/// A sheet's cells: values, and formulas with the value they last showed.
+fn cells_of(
+    range: &calamine::Range<calamine::Data>,
+    formulas: &calamine::Range<String>,
+    is_1904: bool,
+) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    if let Some((r0, c0)) = range.start() {
+        for (r, c, data) in range.used_cells() {
+            set(
+                &mut rows,
+                r0 as usize + r,
+                c0 as usize + c,
+                cell_of(data, is_1904),
+            );
+        }
+    }
+    if let Some((r0, c0)) = formulas.start() {
+        for (r, c, f) in formulas.used_cells() {
+            let (r, c) = (r0 as usize + r, c0 as usize + c);
+            let cached = rows
+                .get(r)
+                .and_then(|row| row.get(c))
+                .cloned()
+                .unwrap_or_default();
+            set(
+                &mut rows,
+                r,
+                c,
+                Cell::Formula {
+                    formula: f.trim_start_matches('=').to_string(),
+                    cached: Box::new(cached),
+                },
+            );
+        }
+    }
+    rows
+}
+
+/// Each hyperlinked cell's target (a large range is cut at 10,000 rows and 100 columns).
+fn links_of(links: Vec<calamine::Hyperlink>) -> HashMap<(u32, u32), String> {
+    let mut link_map = HashMap::new();
+    for link in links {
+        let target = match (&link.target, &link.location) {
+            (Some(t), Some(l)) => format!("{t}#{l}"),
+            (Some(t), None) => t.clone(),
+            (None, Some(l)) => format!("internal:{l}"),
+            (None, None) => continue,
+        };
+        let (start, end) = (link.range.start, link.range.end);
+        for r in start.0..=end.0.min(start.0 + 10_000) {
+            for c in start.1..=end.1.min(start.1 + 100) {
+                link_map.insert((r, c), target.clone());
+            }
+        }
+    }
+    link_map
 }
 
 fn set(rows: &mut Vec<Vec<Cell>>, r: usize, c: usize, cell: Cell) {
