@@ -240,6 +240,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
 
 fn parse_pin(s: &str) -> Result<Pin, String> {
     s.parse()
+        .map_err(|e: prospect::net::guard::PinError| e.to_string())
 }
 
 fn parse_age(s: &str) -> Result<Duration, String> {

@@ -141,7 +141,7 @@ fn kind_of_file(path: &Path, index: usize) -> PageKind {
 /// Visits one site through the crawl stage (its pages kept in the campaign store) and returns
 /// its domain, its pages and the newest page's time.
 fn visit(settings: &Settings, url: &str) -> Result<(String, Vec<SitePage>, Option<i64>)> {
-    let url = parse_site_url(url).map_err(BadInput)?;
+    let url = parse_site_url(url).map_err(|e| BadInput(e.to_string()))?;
     let domain = Domain::of_host_or_self(url.host_str().unwrap_or_default()).to_string();
     let home = home_of(&url);
     let store = settings.open_store()?;

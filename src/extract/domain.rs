@@ -80,22 +80,34 @@ pub fn home_of(url: &Url) -> Url {
     home
 }
 
+/// Why a line is not a site's address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SiteUrlError {
+    #[error("`{text}` is not a web address: {why}")]
+    NotAnAddress { text: String, why: String },
+    #[error("`{0}`: only http and https addresses can be visited")]
+    NotHttp(String),
+    #[error("`{0}` has no host name")]
+    NoHost(String),
+}
+
 /// Parses a line of a URL list: a full http(s) URL or a bare domain (`example.com/path`).
-pub fn parse_site_url(line: &str) -> Result<Url, String> {
+pub fn parse_site_url(line: &str) -> Result<Url, SiteUrlError> {
     let t = line.trim();
     let with_scheme = if t.contains("://") {
         t.to_string()
     } else {
         format!("https://{t}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("`{t}` is not a web address: {e}"))?;
+    let url = Url::parse(&with_scheme).map_err(|e| SiteUrlError::NotAnAddress {
+        text: t.to_string(),
+        why: e.to_string(),
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "`{t}`: only http and https addresses can be visited"
-        ));
+        return Err(SiteUrlError::NotHttp(t.to_string()));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{t}` has no host name"));
+        return Err(SiteUrlError::NoHost(t.to_string()));
     }
     Ok(url)
 }

@@ -335,7 +335,9 @@ impl Fetcher {
             None => return Err(FetchError::Blocked(format!("{url} has no host"))),
         };
         if let Some(ip) = ip {
-            self.resolver.check(ip).map_err(FetchError::Blocked)?;
+            self.resolver
+                .check(ip)
+                .map_err(|e| FetchError::Blocked(e.0))?;
         }
         Ok(())
     }
@@ -437,7 +439,11 @@ impl Fetcher {
         let key = HostKey::of_host(&host);
         let mut attempt = 0;
         loop {
-            let mut turn = self.polite.turn(&key).await.map_err(FetchError::SetAside)?;
+            let mut turn = self
+                .polite
+                .turn(&key)
+                .await
+                .map_err(|e| FetchError::SetAside(e.0))?;
             let started = Instant::now();
             let send = self.send(url, method.clone());
             tokio::pin!(send);

@@ -15,10 +15,20 @@ pub struct Pin {
     pub addr: IpAddr,
 }
 
+/// A `--resolve` value that is not `HOST:PORT:ADDRESS`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not HOST:PORT:ADDRESS (like example.com:443:127.0.0.1)")]
+pub struct PinError(pub String);
+
+/// An address the guard refuses (loopback, private, link-local, …): why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
 impl std::str::FromStr for Pin {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Pin, String> {
-        let bad = || format!("`{s}` is not HOST:PORT:ADDRESS (like example.com:443:127.0.0.1)");
+    type Err = PinError;
+    fn from_str(s: &str) -> Result<Pin, PinError> {
+        let bad = || PinError(s.to_string());
         let (host, rest) = s.split_once(':').ok_or_else(bad)?;
         let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
         let addr = addr.trim_start_matches('[').trim_end_matches(']');
@@ -101,11 +111,11 @@ impl GuardedResolver {
     }
 
     /// Checks an address against the guard.
-    pub fn check(&self, ip: IpAddr) -> Result<(), String> {
+    pub fn check(&self, ip: IpAddr) -> Result<(), Refused> {
         if self.allow_private || is_public(ip) {
             Ok(())
         } else {
-            Err(refusal(ip))
+            Err(Refused(refusal(ip)))
         }
     }
 }

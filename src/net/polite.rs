@@ -99,6 +99,11 @@ pub struct Politeness {
     rng: Mutex<fastrand::Rng>,
 }
 
+/// Why a host gets no more requests this run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SetAside(pub String);
+
 /// The right to send one request to a host: holds the host (one in flight), a place under
 /// the global cap (until the request turns out slow) and one under the hard cap.
 pub struct Turn {
@@ -155,10 +160,10 @@ impl Politeness {
     /// Waits until the host may be asked again, then for a global permit. The host stays
     /// reserved (no other request to it) until the turn is finished or dropped. A host that
     /// was set aside is returned at once with its reason.
-    pub async fn turn(&self, key: &HostKey) -> Result<Turn, String> {
+    pub async fn turn(&self, key: &HostKey) -> Result<Turn, SetAside> {
         let mut state = self.slot(key).lock_owned().await;
         if let Some(why) = &state.set_aside {
-            return Err(why.clone());
+            return Err(SetAside(why.clone()));
         }
         tokio::time::sleep_until(state.not_before).await;
         // The plan's rate for every host, from governor; then a little jitter.
@@ -166,7 +171,7 @@ impl Politeness {
             tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
         }
         tokio::time::sleep(self.jitter(self.interval)).await;
-        let stopping = |_| "the run is stopping".to_string();
+        let stopping = |_| SetAside("the run is stopping".to_string());
         let hard = self.hard.clone().acquire_owned().await.map_err(stopping)?;
         let permit = self
             .global
@@ -271,7 +276,7 @@ mod tests {
         turn.state().set_aside = Some("500 on every page".into());
         turn.finish(None);
         assert_eq!(
-            p.turn(&key).await.err().as_deref(),
+            p.turn(&key).await.err().map(|e| e.0).as_deref(),
             Some("500 on every page")
         );
     }

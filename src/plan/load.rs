@@ -188,25 +188,35 @@ pub(crate) fn normalise_domain(s: &str) -> String {
     s.trim_end_matches('.').to_string()
 }
 
+/// Why a text is not a duration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("`{0}` is not a duration")]
+    NotADuration(String),
+    #[error("`{0}` has no unit")]
+    NoUnit(String),
+    #[error("`{0}` is not a unit of time")]
+    NotAUnit(String),
+}
+
 /// Parses `500ms`, `2s`, `1.5s`, `1m`, `1h`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, DurationError> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("`{t}` is not a duration"))?;
+    let not_a_duration = || DurationError::NotADuration(t.to_string());
+    let value: f64 = num.parse().map_err(|_| not_a_duration())?;
     let factor = match unit.trim() {
         "ms" => 0.001,
         "s" => 1.0,
         "m" | "min" => 60.0,
         "h" => 3600.0,
-        "" => return Err(format!("`{t}` has no unit")),
-        other => return Err(format!("`{other}` is not a unit of time")),
+        "" => return Err(DurationError::NoUnit(t.to_string())),
+        other => return Err(DurationError::NotAUnit(other.to_string())),
     };
-    Duration::try_from_secs_f64(value * factor).map_err(|_| format!("`{t}` is not a duration"))
+    Duration::try_from_secs_f64(value * factor).map_err(|_| not_a_duration())
 }
 
 #[cfg(test)]

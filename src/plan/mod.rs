@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use load::{load, load_str, parse_duration};
+pub use load::{DurationError, load, load_str, parse_duration};
 
 /// Default share of the catalogue that makes an A lead.
 pub const DEFAULT_GRADING_A: f64 = 0.5;

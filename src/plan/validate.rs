@@ -532,8 +532,8 @@ impl Validator<'_> {
                     None
                 }
                 Err(e) => {
-                    self.err("search.interval", &s.referenced, e).hint =
-                        Some("a number with a unit: 500ms, 2s, 1.5s, 1m".into());
+                    self.err("search.interval", &s.referenced, e.to_string())
+                        .hint = Some("a number with a unit: 500ms, 2s, 1.5s, 1m".into());
                     None
                 }
             },
@@ -570,8 +570,8 @@ impl Validator<'_> {
                     DEFAULT_PER_HOST_INTERVAL
                 }
                 Err(e) => {
-                    self.err("fetch.per_host_interval", &s.referenced, e).hint =
-                        Some("a number with a unit: 500ms, 2s, 1.5s, 1m".into());
+                    self.err("fetch.per_host_interval", &s.referenced, e.to_string())
+                        .hint = Some("a number with a unit: 500ms, 2s, 1.5s, 1m".into());
                     DEFAULT_PER_HOST_INTERVAL
                 }
             },

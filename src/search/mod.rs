@@ -93,16 +93,25 @@ impl ResultPage {
     }
 }
 
+/// Why a saved result file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedError {
+    #[error(transparent)]
+    Binary(#[from] crate::net::decode::DecodeError),
+    #[error(transparent)]
+    Api(#[from] api::ApiError),
+    #[error(transparent)]
+    Serp(#[from] serp::SerpError),
+}
+
 /// Reads a saved result file: a page saved from a browser (any charset), or a search API's
 /// JSON response; which one is told by the content, not the file name.
-pub fn parse_saved(bytes: &[u8]) -> Result<ResultPage, String> {
-    let text = crate::net::decode::decode(bytes, None, true)
-        .map_err(|e| e.to_string())?
-        .text;
+pub fn parse_saved(bytes: &[u8]) -> Result<ResultPage, SavedError> {
+    let text = crate::net::decode::decode(bytes, None, true)?.text;
     let start = text.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with('{') || start.starts_with('[') {
-        api::parse_json(start).map_err(|e| e.to_string())
+        Ok(api::parse_json(start)?)
     } else {
-        serp::parse(&text).map_err(|e| e.to_string())
+        Ok(serp::parse(&text)?)
     }
 }

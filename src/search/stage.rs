@@ -37,7 +37,7 @@ pub trait Backend: Sync {
         page: u32,
     ) -> impl Future<Output = Result<Answer, Failure>> + Send;
     /// Reads a stored response again.
-    fn parse(&self, body: &str) -> Result<ResultPage, String>;
+    fn parse(&self, body: &str) -> Result<ResultPage, ApiError>;
 }
 
 /// A response as received: what to store, and what it says.
@@ -171,8 +171,8 @@ impl Backend for ApiBackend {
         }
     }
 
-    fn parse(&self, body: &str) -> Result<ResultPage, String> {
-        api::parse_as(self.0.source(), body).map_err(|e| e.to_string())
+    fn parse(&self, body: &str) -> Result<ResultPage, ApiError> {
+        api::parse_as(self.0.source(), body)
     }
 }
 
@@ -694,7 +694,10 @@ mod tests {
             };
             async move { result }
         }
-        fn parse(&self, body: &str) -> Result<ResultPage, String> {
+        fn parse(&self, body: &str) -> Result<ResultPage, ApiError> {
+            let bad = || ApiError::Unrecognized {
+                start: body.to_string(),
+            };
             if body == "captcha" {
                 return Ok(ResultPage {
                     source: Source::Searxng,
@@ -703,8 +706,8 @@ mod tests {
                     hits: Vec::new(),
                 });
             }
-            let (text, page) = body.split_once('\n').ok_or("bad body")?;
-            Ok(page_for(text, page.parse().map_err(|_| "bad page")?))
+            let (text, page) = body.split_once('\n').ok_or_else(bad)?;
+            Ok(page_for(text, page.parse().map_err(|_| bad())?))
         }
     }
 

@@ -38,8 +38,17 @@ impl CsvSheet {
     }
 }
 
+/// Why a CSV file is not a lead sheet of prospect's.
+#[derive(Debug, thiserror::Error)]
+pub enum NotALeadSheet {
+    #[error("none of its first {rows} rows has a `domain` column (the key of a lead)")]
+    NoDomainColumn { rows: usize },
+    #[error("not readable as CSV: {0}")]
+    Unreadable(#[from] ::csv::Error),
+}
+
 /// Reads a CSV sheet from its bytes; `Err` says why it is not a lead sheet.
-pub fn parse(bytes: &[u8]) -> Result<CsvSheet, String> {
+pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotALeadSheet> {
     let (text, bom, converted_from) = decode(bytes);
     let mut body: &str = &text;
     let mut sep_line = None;
@@ -79,9 +88,7 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, String> {
         .copied()
         .find(|&d| top_has_header(d))
         .unwrap_or(candidates[0]);
-    let rows = records(body, delimiter)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("not readable as CSV: {e}"))?;
+    let rows = records(body, delimiter).collect::<Result<Vec<_>, _>>()?;
     let header = match Table::find_header(&rows) {
         Some(h) => h,
         None if rows.iter().all(|r| r.iter().all(Cell::is_empty)) => {
@@ -93,10 +100,9 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, String> {
             return Ok(sheet);
         }
         None => {
-            return Err(format!(
-                "none of its first {} rows has a `domain` column (the key of a lead)",
-                model::HEADER_SEARCH_ROWS
-            ));
+            return Err(NotALeadSheet::NoDomainColumn {
+                rows: model::HEADER_SEARCH_ROWS,
+            });
         }
     };
     Ok(CsvSheet {
@@ -253,7 +259,7 @@ pub fn read(path: &Path) -> Result<Option<CsvSheet>, SheetError> {
     };
     parse(&bytes).map(Some).map_err(|why| SheetError::NotOurs {
         path: path.to_path_buf(),
-        why,
+        why: why.to_string(),
     })
 }
 
@@ -352,7 +358,7 @@ mod tests {
         assert_eq!(sheet.table.rows[1][1], Cell::text("Müller GmbH"));
         assert!(sheet.converted_from.is_some() && sheet.bom);
         let err = parse(b"name,phone\nAnna,0171\n").unwrap_err();
-        assert!(err.contains("`domain` column"), "{err}");
+        assert!(err.to_string().contains("`domain` column"), "{err}");
         assert_eq!(parse(b"").unwrap().table, Table::new_sheet());
         // A first line that only looks like Excel's `sep=` line.
         assert!(parse("T\u{301}\u{301}\ndomain\n".as_bytes()).is_ok());

@@ -46,16 +46,21 @@ impl fmt::Display for Grade {
     }
 }
 
+/// A text that is not a grade.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a grade (A, B, C, D, X)")]
+pub struct GradeError(pub String);
+
 impl std::str::FromStr for Grade {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Grade, String> {
+    type Err = GradeError;
+    fn from_str(s: &str) -> std::result::Result<Grade, GradeError> {
         match s.trim().to_ascii_uppercase().as_str() {
             "A" => Ok(Grade::A),
             "B" => Ok(Grade::B),
             "C" => Ok(Grade::C),
             "D" => Ok(Grade::D),
             "X" => Ok(Grade::X),
-            _ => Err(format!("`{s}` is not a grade (A, B, C, D, X)")),
+            _ => Err(GradeError(s.to_string())),
         }
     }
 }
