@@ -149,7 +149,6 @@ fn crawl_and_grade() {
         plan.to_str().expect("path"),
         "--store",
         store.to_str().expect("path"),
-        "--quiet",
     ]);
     let per_s = HOSTS as f64 / g.wall.as_secs_f64();
     println!("grade: {HOSTS} sites of {PAGES} pages from the store, {cores} cores");

@@ -184,5 +184,5 @@ fn visit(settings: &Settings, url: &str) -> Result<(String, Vec<SitePage>, Optio
         ));
     }
     let pages_at = stored.iter().map(|p| p.fetched_at).max().unwrap_or(0);
-    Ok((domain, score::pages_from_store(&stored), Some(pages_at)))
+    Ok((domain, score::pages_from_store(stored), Some(pages_at)))
 }

@@ -65,6 +65,10 @@ impl Clock for TokioClock {
     }
 }
 
+/// At most this share of the interval is added at random to each wait, so that requests to
+/// many hosts do not march in step.
+pub const JITTER: f64 = 0.05;
+
 /// Requests in flight at most, as a multiple of the plan's concurrency, counting the slow
 /// ones that gave their place back.
 pub const HARD_CAP_FACTOR: usize = 4;
@@ -146,9 +150,9 @@ impl Politeness {
             .clone()
     }
 
-    /// A fraction of `d` (up to 10%) to add, so requests do not march in lockstep.
+    /// A fraction of `d` (up to [`JITTER`]) to add, so requests do not march in lockstep.
     fn jitter(&self, d: Duration) -> Duration {
-        let f = self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64() * 0.1;
+        let f = self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64() * JITTER;
         d.mul_f64(f)
     }
 

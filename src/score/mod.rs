@@ -62,11 +62,11 @@ impl Grader {
 }
 
 /// Stored pages with a body, as pages to grade.
-pub fn pages_from_store(pages: &[store::Page]) -> Vec<SitePage> {
+pub fn pages_from_store(pages: Vec<store::Page>) -> Vec<SitePage> {
     pages
-        .iter()
+        .into_iter()
         .filter_map(|p| {
-            let html = p.body.clone()?;
+            let html = p.body?;
             let url = Url::parse(p.final_url.as_deref().unwrap_or(&p.url)).ok()?;
             let kind = PageKind::from_name(&p.kind).unwrap_or(PageKind::Home);
             Some(SitePage { url, kind, html })
