@@ -91,11 +91,11 @@ fn add_listed(
 ) -> Result<Vec<Site>> {
     Ok(store.call_blocking(move |s| {
         for (domain, home) in &sites {
-            s.add_site(domain.as_str(), home, &source)?;
+            s.add_site(domain, home, &source)?;
         }
         let mut out = Vec::new();
         for (domain, _) in &sites {
-            out.extend(s.site(domain.as_str())?);
+            out.extend(s.site(domain)?);
         }
         Ok(out)
     })?)

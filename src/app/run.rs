@@ -16,7 +16,7 @@ use prospect::control::Stop;
 use prospect::plan::Plan;
 use prospect::search::api;
 use prospect::search::stage::{
-    self as search, ApiBackend, Halt, QueryKey, SearchOptions, SearchReport,
+    self as search, ApiSearcher, Halt, QueryKey, SearchOptions, SearchReport,
 };
 use prospect::store::{NewQuery, Selection, SiteStatus, StoreHandle};
 
@@ -44,8 +44,8 @@ pub fn run(args: &RunArgs, global: &Global) -> Result<()> {
         Some(per) => client.with_rate(api::Rate { queries: 1, per }),
         None => client,
     };
-    let backend = ApiBackend(client);
-    let engine = search::engine_of(backend.0.source());
+    let backend = ApiSearcher(client);
+    let engine = backend.0.source().engine();
     let queries = search::plan_queries(plan, &settings.catalog, engine, settings.clock.year());
     if queries.is_empty() {
         return Err(BadInput(format!(
@@ -115,10 +115,10 @@ pub fn run(args: &RunArgs, global: &Global) -> Result<()> {
 fn add_queries(
     settings: &Settings,
     store: &StoreHandle,
-    backend: &ApiBackend,
+    backend: &ApiSearcher,
     queries: Vec<NewQuery>,
 ) -> Result<(HashSet<QueryKey>, usize)> {
-    let name = search::Backend::name(backend);
+    let name = search::Searcher::name(backend);
     let total = queries.len();
     let only: HashSet<QueryKey> = queries
         .iter()

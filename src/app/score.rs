@@ -142,7 +142,7 @@ fn kind_of_file(path: &Path, index: usize) -> PageKind {
 /// its domain, its pages and the newest page's time.
 fn visit(settings: &Settings, url: &str) -> Result<(String, Vec<SitePage>, Option<i64>)> {
     let url = parse_site_url(url).map_err(|e| BadInput(e.to_string()))?;
-    let domain = Domain::of_host_or_self(url.host_str().unwrap_or_default()).to_string();
+    let domain = Domain::of_host_or_self(url.host_str().unwrap_or_default());
     let home = home_of(&url);
     let store = settings.open_store()?;
     let (d, h) = (domain.clone(), home.to_string());
@@ -184,5 +184,9 @@ fn visit(settings: &Settings, url: &str) -> Result<(String, Vec<SitePage>, Optio
         ));
     }
     let pages_at = stored.iter().map(|p| p.fetched_at).max().unwrap_or(0);
-    Ok((domain, score::pages_from_store(stored), Some(pages_at)))
+    Ok((
+        domain.to_string(),
+        score::pages_from_store(stored),
+        Some(pages_at),
+    ))
 }

@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::clock::Clock;
 use crate::control::Stop;
+use crate::extract::Domain;
 use crate::extract::links::{self, PageKind};
 use crate::net::{FetchError, Fetcher};
 use crate::store::{Page, Site, SiteStatus, StoreError, StoreHandle};
@@ -224,7 +225,7 @@ impl Visit {
     /// and the documents it links to, which are recorded.
     async fn read_home(
         &self,
-        domain: &str,
+        domain: &Domain,
         home: Page,
         base: Url,
     ) -> Result<Vec<links::PageLink>, StoreError> {
@@ -243,7 +244,7 @@ impl Visit {
 
     /// Records the links to documents (PDF catalogues, price lists) a page shows (read on a
     /// blocking thread).
-    async fn record_documents(&self, domain: &str, page: Page) -> Result<(), StoreError> {
+    async fn record_documents(&self, domain: &Domain, page: Page) -> Result<(), StoreError> {
         let found_on = page.url.clone();
         let documents = self.blocking(move || documents_of(&page)).await?;
         self.save_documents(domain, found_on, documents).await
@@ -251,14 +252,14 @@ impl Visit {
 
     async fn save_documents(
         &self,
-        domain: &str,
+        domain: &Domain,
         found_on: String,
         documents: Vec<String>,
     ) -> Result<(), StoreError> {
         if documents.is_empty() {
             return Ok(());
         }
-        let domain = domain.to_string();
+        let domain = domain.clone();
         self.store
             .call(move |s| s.add_documents(&domain, &found_on, &documents))
             .await
@@ -306,7 +307,7 @@ impl Visit {
                 Ok(())
             })
             .await?;
-        self.progress.site_done(&site.domain, &outcome);
+        self.progress.site_done(site.domain.as_str(), &outcome);
         Ok((outcome, counts))
     }
 
@@ -314,7 +315,7 @@ impl Visit {
     /// `Err(outcome)` when the site cannot go on (stopped, robots.txt unavailable, set aside).
     async fn page(
         &self,
-        domain: &str,
+        domain: &Domain,
         url: &Url,
         kind: PageKind,
         counts: &mut Counts,
@@ -340,13 +341,12 @@ impl Visit {
             )));
         }
         let result = self.fetcher.get(url).await;
-        let mut page = Page {
-            url: url.to_string(),
-            domain: domain.to_string(),
-            kind: kind.name().to_string(),
-            fetched_at: self.opts.clock.now(),
-            ..Page::default()
-        };
+        let mut page = Page::new(
+            url.as_str(),
+            domain.clone(),
+            kind.name(),
+            self.opts.clock.now(),
+        );
         match result {
             Ok(f) => {
                 page.final_url = Some(f.final_url.to_string());

@@ -134,7 +134,7 @@ fn grade_some(
             return;
         };
         let graded = store.pages_of(&site.domain).map(|pages| {
-            let lead = grader.grade(&site.domain, &pages_from_store(pages));
+            let lead = grader.grade(site.domain.as_str(), &pages_from_store(pages));
             let stamp = Graded {
                 plan: grader.stamp().to_string(),
                 pages_at: site.pages_at,

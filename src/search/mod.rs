@@ -9,7 +9,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// Where a result page came from: a search engine's own page, or a search API.
+use crate::templates::Engine;
+
+/// Where a result page came from: a search engine's own page (saved from a browser), or a
+/// search API's answer (the plan's [`Backend`](crate::plan::Backend)). Its queries follow an
+/// [`Engine`]'s syntax ([`Source::engine`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
@@ -36,6 +40,22 @@ impl Source {
             Source::Brave => "brave",
             Source::Serper => "serper",
             Source::Serpapi => "serpapi",
+        }
+    }
+}
+
+impl Source {
+    /// The engine whose syntax and limits the queries of this source follow: a saved page's
+    /// own engine; Google's for SearXNG, Serper and SerpApi (which pass Google-style operators
+    /// on); Brave's for Brave.
+    pub fn engine(self) -> Engine {
+        match self {
+            Source::Bing => Engine::Bing,
+            Source::Duckduckgo => Engine::Duckduckgo,
+            Source::Yandex => Engine::Yandex,
+            Source::Baidu => Engine::Baidu,
+            Source::Brave => Engine::Brave,
+            Source::Google | Source::Searxng | Source::Serper | Source::Serpapi => Engine::Google,
         }
     }
 }

@@ -26,8 +26,8 @@ use crate::templates::{Catalog, Engine};
 /// Seconds in the window the daily quota counts.
 pub const DAY: i64 = 86_400;
 
-/// A search backend as the campaign uses it.
-pub trait Backend: Sync {
+/// What the search stage asks: a search API (the plan's backend), or a stand-in in tests.
+pub trait Searcher: Sync {
     /// The name its queries are stored under (`searxng`, `brave`, ...).
     fn name(&self) -> &'static str;
     /// One result page (1-based) of a query.
@@ -135,9 +135,9 @@ pub trait SearchProgress: Send + Sync {
 impl SearchProgress for crate::control::Silent {}
 
 /// The plan's search API as the campaign's backend.
-pub struct ApiBackend(pub api::Client);
+pub struct ApiSearcher(pub api::Client);
 
-impl Backend for ApiBackend {
+impl Searcher for ApiSearcher {
     fn name(&self) -> &'static str {
         self.0.backend().name()
     }
@@ -203,7 +203,7 @@ pub fn quota(store: &Store, per_day: u32, now: i64) -> Result<(u32, Option<i64>)
 }
 
 /// Searches the store's open queries for `backend`, page by page, within the quota.
-pub async fn search<B: Backend>(
+pub async fn search<B: Searcher>(
     backend: &B,
     store: &StoreHandle,
     opts: &SearchOptions,
@@ -278,7 +278,7 @@ enum Asked {
     Stop(QueryStatus, Option<String>),
 }
 
-impl<B: Backend> Searching<'_, B> {
+impl<B: Searcher> Searching<'_, B> {
     /// One query, page by page, up to the plan's pages; stores how far it got. Returns how
     /// many sites it found that the store did not know.
     async fn query(&mut self, query: &StoredQuery) -> Result<usize, CampaignError> {
@@ -443,7 +443,7 @@ pub fn add_sites(
         if excluded.contains(&home) {
             continue;
         }
-        if store.add_found_site(domain.as_str(), home.as_str(), query_id)? {
+        if store.add_found_site(&domain, home.as_str(), query_id)? {
             new += 1;
         }
     }
@@ -507,7 +507,7 @@ pub async fn record_saved(
     year: i32,
 ) -> Result<SavedReport, StoreError> {
     let mut known: HashMap<Source, HashMap<String, NewQuery>> = HashMap::new();
-    let mut domains: Vec<String> = Vec::new();
+    let mut domains: Vec<Domain> = Vec::new();
     let mut report = SavedReport::default();
     for (file, mut page) in pages {
         match &page.outcome {
@@ -533,7 +533,7 @@ pub async fn record_saved(
             }
         }
         let queries = known.entry(page.source).or_insert_with(|| {
-            expanded(plan, catalog, engine_of(page.source), year)
+            expanded(plan, catalog, page.source.engine(), year)
                 .into_iter()
                 .map(|q| (query_key(&q.text), q))
                 .rev()
@@ -552,11 +552,7 @@ pub async fn record_saved(
                 ..NewQuery::default()
             },
         };
-        domains.extend(
-            page.hits
-                .iter()
-                .filter_map(|h| Some(site_of(h)?.0.to_string())),
-        );
+        domains.extend(page.hits.iter().filter_map(|h| Some(site_of(h)?.0)));
         let excluded = excluded.clone();
         store
             .call(move |s| record_page(s, &page, &query, &excluded))
@@ -566,26 +562,13 @@ pub async fn record_saved(
         .call(move |s| {
             let mut seen = HashSet::new();
             let mut out = Vec::new();
-            for d in domains.iter().filter(|d| seen.insert(d.as_str())) {
+            for d in domains.iter().filter(|d| seen.insert(*d)) {
                 out.extend(s.site(d)?);
             }
             Ok(out)
         })
         .await?;
     Ok(report)
-}
-
-/// The engine whose syntax a source's queries follow: a saved page's own engine; Google's for
-/// SearXNG, Serper and SerpApi (which pass Google-style operators on); Brave's for Brave.
-pub fn engine_of(source: Source) -> Engine {
-    match source {
-        Source::Bing => Engine::Bing,
-        Source::Duckduckgo => Engine::Duckduckgo,
-        Source::Yandex => Engine::Yandex,
-        Source::Baidu => Engine::Baidu,
-        Source::Brave => Engine::Brave,
-        Source::Google | Source::Searxng | Source::Serper | Source::Serpapi => Engine::Google,
-    }
 }
 
 /// A query's text compared loosely: case and spacing as engines echo them.
@@ -669,7 +652,7 @@ mod tests {
         }
     }
 
-    impl Backend for Fake {
+    impl Searcher for Fake {
         fn name(&self) -> &'static str {
             "searxng"
         }

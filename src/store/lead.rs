@@ -113,7 +113,7 @@ pub struct StoredLead {
 /// A site the score stage should grade: its domain and the newest of its pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToGrade {
-    pub domain: String,
+    pub domain: crate::extract::Domain,
     pub pages_at: i64,
 }
 
@@ -162,7 +162,7 @@ impl Store {
     }
 
     /// One site's lead, if it has one.
-    pub fn lead(&self, domain: &str) -> Result<Option<LeadRecord>> {
+    pub fn lead(&self, domain: &crate::extract::Domain) -> Result<Option<LeadRecord>> {
         let data: Option<String> = self
             .conn
             .query_row("SELECT data FROM leads WHERE domain = ?1", [domain], |r| {
@@ -170,7 +170,8 @@ impl Store {
             })
             .optional()
             .map_err(|e| self.err(e))?;
-        data.map(|d| self.parse_lead(domain, &d)).transpose()
+        data.map(|d| self.parse_lead(domain.as_str(), &d))
+            .transpose()
     }
 
     fn parse_lead(&self, domain: &str, data: &str) -> Result<LeadRecord> {
@@ -196,7 +197,7 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    r.get::<_, crate::extract::Domain>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, Option<i64>>(2)?,
                     r.get::<_, bool>(3)?,
@@ -376,17 +377,15 @@ mod tests {
     fn leads_round_trip_and_stale_sites_are_found() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("c.sqlite")).unwrap();
+        let dom = |d: &str| crate::extract::Domain::listed(d).unwrap();
         for d in ["a.de", "b.de", "c.de"] {
-            s.add_site(d, &format!("https://{d}/"), "urls").unwrap();
-            s.set_site_status(d, super::super::SiteStatus::Done, None)
+            s.add_site(&dom(d), &format!("https://{d}/"), "urls")
+                .unwrap();
+            s.set_site_status(&dom(d), super::super::SiteStatus::Done, None)
                 .unwrap();
             s.save_page(&super::super::Page {
-                url: format!("https://{d}/"),
-                domain: d.into(),
-                kind: "home".into(),
-                fetched_at: 100,
                 body: Some("x".into()),
-                ..Default::default()
+                ..super::super::Page::new(&format!("https://{d}/"), dom(d), "home", 100)
             })
             .unwrap();
         }
@@ -402,12 +401,15 @@ mod tests {
             200,
         )
         .unwrap();
-        assert_eq!(s.lead("a.de").unwrap(), Some(record("a.de", Grade::A)));
+        assert_eq!(
+            s.lead(&dom("a.de")).unwrap(),
+            Some(record("a.de", Grade::A))
+        );
         let stale: Vec<String> = s
             .sites_to_grade(Selection::Stale)
             .unwrap()
             .into_iter()
-            .map(|t| t.domain)
+            .map(|t| t.domain.to_string())
             .collect();
         assert_eq!(
             stale,

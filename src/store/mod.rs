@@ -14,6 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::{Clock, SystemClock};
+use crate::extract::Domain;
 
 pub use lead::{Grade, Graded, LeadRecord, Selection, StoredLead, ToGrade};
 pub use search::{MethodYield, NewQuery, NewResult, QueryStatus, QueryYield, StoredQuery};
@@ -73,7 +74,7 @@ impl SiteStatus {
 /// A company site (keyed by registrable domain).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
-    pub domain: String,
+    pub domain: Domain,
     pub home_url: String,
     pub status: SiteStatus,
     pub reason: Option<String>,
@@ -81,10 +82,10 @@ pub struct Site {
 }
 
 /// A fetched page (or the record of a failed fetch).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub url: String,
-    pub domain: String,
+    pub domain: Domain,
     /// home, products, about, contact, legal.
     pub kind: String,
     pub final_url: Option<String>,
@@ -98,6 +99,26 @@ pub struct Page {
     /// The decoded text (UTF-8), when the body was text.
     pub body: Option<String>,
     pub error: Option<String>,
+}
+
+impl Page {
+    /// A page of `domain` at `url` of a `kind`, fetched at `fetched_at`, nothing known yet of
+    /// the answer.
+    pub fn new(url: &str, domain: Domain, kind: &str, fetched_at: i64) -> Page {
+        Page {
+            url: url.to_string(),
+            domain,
+            kind: kind.to_string(),
+            final_url: None,
+            status: None,
+            fetched_at,
+            content_type: None,
+            charset: None,
+            bytes: 0,
+            body: None,
+            error: None,
+        }
+    }
 }
 
 /// What the campaign has done, for `prospect status`.
@@ -182,7 +203,7 @@ impl Store {
 
     /// Adds a site if the store does not know it yet (its state is kept if it does).
     /// Returns whether it was new.
-    pub fn add_site(&mut self, domain: &str, home_url: &str, source: &str) -> Result<bool> {
+    pub fn add_site(&mut self, domain: &Domain, home_url: &str, source: &str) -> Result<bool> {
         let n = self
             .conn
             .execute(
@@ -194,7 +215,7 @@ impl Store {
         Ok(n == 1)
     }
 
-    pub fn site(&self, domain: &str) -> Result<Option<Site>> {
+    pub fn site(&self, domain: &Domain) -> Result<Option<Site>> {
         self.conn
             .query_row(
                 "SELECT domain, home_url, status, reason, source FROM sites WHERE domain = ?1",
@@ -223,7 +244,7 @@ impl Store {
 
     pub fn set_site_status(
         &mut self,
-        domain: &str,
+        domain: &Domain,
         status: SiteStatus,
         reason: Option<&str>,
     ) -> Result<()> {
@@ -286,7 +307,7 @@ impl Store {
     }
 
     /// All stored pages of a site (bodies decompressed), in the order they were fetched.
-    pub fn pages_of(&self, domain: &str) -> Result<Vec<Page>> {
+    pub fn pages_of(&self, domain: &Domain) -> Result<Vec<Page>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -311,7 +332,12 @@ impl Store {
     }
 
     /// Records links to documents (PDF catalogues, price lists) found on a site.
-    pub fn add_documents(&mut self, domain: &str, found_on: &str, urls: &[String]) -> Result<()> {
+    pub fn add_documents(
+        &mut self,
+        domain: &Domain,
+        found_on: &str,
+        urls: &[String],
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction()
@@ -411,6 +437,19 @@ impl Store {
     }
 }
 
+impl rusqlite::ToSql for Domain {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for Domain {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Domain::listed(text).ok_or(rusqlite::types::FromSqlError::InvalidType)
+    }
+}
+
 fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
     StoreError::Sqlite {
         path: path.to_path_buf(),
@@ -472,26 +511,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/campaign.sqlite");
         let mut s = Store::open(&path).unwrap();
-        assert!(s.add_site("a.de", "https://a.de/", "urls").unwrap());
+        let a = Domain::listed("a.de").unwrap();
+        assert!(s.add_site(&a, "https://a.de/", "urls").unwrap());
         assert!(
-            !s.add_site("a.de", "https://www.a.de/", "urls").unwrap(),
+            !s.add_site(&a, "https://www.a.de/", "urls").unwrap(),
             "known sites are kept"
         );
-        s.set_site_status("a.de", SiteStatus::Done, None).unwrap();
-        assert!(!s.add_site("a.de", "https://a.de/", "again").unwrap());
-        assert_eq!(s.site("a.de").unwrap().unwrap().status, SiteStatus::Done);
+        s.set_site_status(&a, SiteStatus::Done, None).unwrap();
+        assert!(!s.add_site(&a, "https://a.de/", "again").unwrap());
+        assert_eq!(s.site(&a).unwrap().unwrap().status, SiteStatus::Done);
         let page = Page {
-            url: "https://a.de/".into(),
-            domain: "a.de".into(),
-            kind: "home".into(),
             status: Some(200),
-            fetched_at: 1,
             body: Some("Großhandel für LED-Lampen ".repeat(100)),
-            ..Page::default()
+            ..Page::new("https://a.de/", a.clone(), "home", 1)
         };
         s.save_page(&page).unwrap();
         s.save_page(&page).unwrap();
-        assert_eq!(s.pages_of("a.de").unwrap(), vec![page.clone()]);
+        assert_eq!(s.pages_of(&a).unwrap(), vec![page.clone()]);
         drop(s);
         // Reopening migrates nothing twice and finds everything.
         let s = Store::open(&path).unwrap();

@@ -252,7 +252,12 @@ impl Store {
     }
 
     /// Adds a site found through a query's results. Returns whether it was new.
-    pub fn add_found_site(&mut self, domain: &str, home_url: &str, query_id: i64) -> Result<bool> {
+    pub fn add_found_site(
+        &mut self,
+        domain: &crate::extract::Domain,
+        home_url: &str,
+        query_id: i64,
+    ) -> Result<bool> {
         let n = self
             .conn
             .execute(
@@ -477,9 +482,10 @@ mod tests {
         assert_eq!(s.search_times_since(0).unwrap().len(), 1);
         assert!(s.search_times_since(s.now() + 10).unwrap().is_empty());
 
-        assert!(s.add_found_site("a.de", "https://a.de/", q1).unwrap());
-        assert!(s.add_found_site("b.de", "https://b.de/", q1).unwrap());
-        assert!(!s.add_found_site("a.de", "https://a.de/", q2).unwrap());
+        let dom = |d: &str| crate::extract::Domain::listed(d).unwrap();
+        assert!(s.add_found_site(&dom("a.de"), "https://a.de/", q1).unwrap());
+        assert!(s.add_found_site(&dom("b.de"), "https://b.de/", q1).unwrap());
+        assert!(!s.add_found_site(&dom("a.de"), "https://a.de/", q2).unwrap());
         let lead = |domain: &str, grade| crate::store::LeadRecord {
             domain: domain.into(),
             company: None,

@@ -8,7 +8,12 @@ use std::time::Duration;
 
 use crate::support::farm::{Farm, Reply, closed_port, numbered_hosts};
 use crate::util::{fixture, prospect, stderr, stdout};
+use prospect::extract::Domain;
 use prospect::store::{SiteStatus, Store};
+
+fn dom(host: &str) -> Domain {
+    Domain::listed(host).unwrap()
+}
 
 /// A plan allowing the farm (loopback) with the given politeness settings.
 fn plan(dir: &Path, interval: &str, concurrency: usize, max_pages: usize) -> PathBuf {
@@ -105,7 +110,7 @@ fn company_sites_are_visited_stored_and_not_fetched_again() {
 
     let store = Store::open(&store_path).unwrap();
     assert_eq!(store.sites(SiteStatus::Done).unwrap().len(), 4);
-    let pages = store.pages_of("lampen-import.test").unwrap();
+    let pages = store.pages_of(&dom("lampen-import.test")).unwrap();
     let kinds: BTreeSet<&str> = pages.iter().map(|p| p.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -208,16 +213,16 @@ fn failing_hosts_do_not_stop_the_others() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let store = Store::open(&store_path).unwrap();
     assert_eq!(
-        store.site("no-robots.test").unwrap().unwrap().status,
+        store.site(&dom("no-robots.test")).unwrap().unwrap().status,
         SiteStatus::Done
     );
-    let broken = store.site("broken.test").unwrap().unwrap();
+    let broken = store.site(&dom("broken.test")).unwrap().unwrap();
     assert_eq!(broken.status, SiteStatus::Failed);
     assert!(broken.reason.unwrap().contains("HTTP 500"));
-    let dead = store.site("dead.test").unwrap().unwrap();
+    let dead = store.site(&dom("dead.test")).unwrap().unwrap();
     assert_eq!(dead.status, SiteStatus::Failed);
     assert!(dead.reason.unwrap().contains("connection failed"));
-    let later = store.site("robots-5xx.test").unwrap().unwrap();
+    let later = store.site(&dom("robots-5xx.test")).unwrap().unwrap();
     assert_eq!(
         later.status,
         SiteStatus::Pending,
@@ -306,7 +311,7 @@ fn a_killed_harvest_fetches_no_page_twice_and_loses_no_lead() {
         let store = Store::open(path).unwrap();
         hosts
             .iter()
-            .flat_map(|h| store.pages_of(h).unwrap())
+            .flat_map(|h| store.pages_of(&dom(h)).unwrap())
             .map(|p| {
                 let u = url::Url::parse(&p.url).unwrap();
                 format!("{}{}", u.host_str().unwrap(), u.path())
