@@ -182,7 +182,17 @@ fn big_pages() {
 }
 
 fn main() {
-    // `cargo bench` passes flags such as --bench; this bench takes none.
-    crawl_and_grade();
-    big_pages();
+    // `cargo bench --bench harvest [-- crawl|big]`: both parts, or one (cargo also passes
+    // flags such as --bench).
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| only.is_empty() || only.iter().any(|o| o == part);
+    if wanted("crawl") {
+        crawl_and_grade();
+    }
+    if wanted("big") {
+        big_pages();
+    }
 }

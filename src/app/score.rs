@@ -14,7 +14,7 @@ use prospect::control::{Silent, Stop};
 use prospect::crawl::{self, CrawlOptions};
 use prospect::extract::Domain;
 use prospect::extract::domain::{home_of, parse_site_url};
-use prospect::extract::links::{self, PageKind};
+use prospect::extract::links::{self, Lexicon, PageKind};
 use prospect::net::Fetcher;
 use prospect::score::{self, Lead, SitePage, lead};
 use prospect::sheet::SheetLead;
@@ -40,7 +40,7 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
             return Err(BadInput("give the site's URL, or saved pages with --file".into()).into());
         }
         (None, false) => {
-            let (domain, pages) = files(&args.files)?;
+            let (domain, pages) = files(&args.files, &settings.crawl.lexicon)?;
             (domain, pages, None)
         }
         (Some(url), true) => visit(&settings, url)?,
@@ -83,7 +83,7 @@ fn columns(lead: &Lead, today: i64) -> serde_json::Value {
 }
 
 /// Saved pages: the first is the home page unless a name says otherwise.
-fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
+fn files(paths: &[std::path::PathBuf], lex: &Lexicon) -> Result<(String, Vec<SitePage>)> {
     let mut pages = Vec::new();
     for (i, path) in paths.iter().enumerate() {
         let bytes = std::fs::read(path)
@@ -95,7 +95,7 @@ fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
             .map_err(|_| BadInput(format!("{}: not a file path", path.display())))?;
         pages.push(SitePage {
             url,
-            kind: kind_of_file(path, i),
+            kind: kind_of_file(path, i, lex),
             html: decoded.text,
         });
     }
@@ -113,7 +113,7 @@ fn files(paths: &[std::path::PathBuf]) -> Result<(String, Vec<SitePage>)> {
     Ok((domain, pages))
 }
 
-fn kind_of_file(path: &Path, index: usize) -> PageKind {
+fn kind_of_file(path: &Path, index: usize, lex: &Lexicon) -> PageKind {
     let file = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
     let stem = path
         .file_stem()
@@ -130,7 +130,7 @@ fn kind_of_file(path: &Path, index: usize) -> PageKind {
     let named = Url::parse("file:///")
         .ok()
         .and_then(|base| base.join(file).ok())
-        .and_then(|u| links::kind_of_url(&u));
+        .and_then(|u| links::kind_of_url(&u, lex));
     match named {
         Some(kind) => kind,
         None if index == 0 => PageKind::Home,

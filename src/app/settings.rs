@@ -13,17 +13,13 @@ use prospect::clock::{self, Clock};
 use prospect::control::Excluded;
 use prospect::crawl::CrawlOptions;
 use prospect::diag::{self, Diagnostic, Diagnostics};
+use prospect::extract::links::Lexicon;
 use prospect::net::FetchConfig;
 use prospect::net::guard::Pin;
 use prospect::plan::{self, Methods, Plan, format_duration};
 use prospect::score::Grader;
 use prospect::store::{Store, StoreHandle};
 use prospect::templates::Catalog;
-
-/// The built-in list of domains that are never leads (search engines, social networks,
-/// marketplaces, news, encyclopaedias, file hosts).
-const NON_PROSPECT_DOMAINS: &str =
-    include_str!("../../query-templates/data/non-prospect-domains.txt");
 
 /// Sites visited at the same time per request in flight: a visit spends most of its time
 /// waiting for its host's interval, so more sites than request slots keep the slots busy.
@@ -87,6 +83,7 @@ impl Settings {
         let clock = clock::from_env();
         let crawl = CrawlOptions {
             clock: clock.clone(),
+            lexicon: std::sync::Arc::new(Lexicon::new(&catalog.page_words)),
             max_pages_per_site: f.max_pages_per_site,
             refresh: over.refresh,
             retry_failed: over.retry_failed,
@@ -107,7 +104,7 @@ impl Settings {
     /// The domains never visited: the built-in list and the plan's `exclude_domains`.
     pub fn excluded(&self) -> Excluded {
         Excluded::new(
-            &[NON_PROSPECT_DOMAINS],
+            &[&self.catalog.non_prospect],
             self.plan.exclude_domains.iter().map(String::as_str),
         )
     }
@@ -117,6 +114,7 @@ impl Settings {
         Grader::new(
             self.plan.clone(),
             std::sync::Arc::new(self.catalog.lang.clone()),
+            &self.catalog.grading,
             self.clock.year(),
         )
     }

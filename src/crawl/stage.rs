@@ -21,6 +21,8 @@ use crate::store::{Page, Site, SiteStatus, StoreError, StoreHandle};
 pub struct CrawlOptions {
     /// When pages are fetched (their time in the store).
     pub clock: Arc<dyn Clock>,
+    /// The words that name the pages worth reading.
+    pub lexicon: Arc<links::Lexicon>,
     /// Pages read per site, the home page included.
     pub max_pages_per_site: usize,
     /// Re-fetch stored pages older than this.
@@ -231,10 +233,11 @@ impl Visit {
     ) -> Result<Vec<links::PageLink>, StoreError> {
         let max = self.opts.max_pages_per_site.saturating_sub(1);
         let found_on = home.url.clone();
+        let lexicon = self.opts.lexicon.clone();
         let (picks, documents) = self
             .blocking(move || {
                 let html = home.body.as_deref().unwrap_or_default();
-                let picks = links::pick_pages(&base, html, max);
+                let picks = links::pick_pages(&base, html, max, &lexicon);
                 (picks, documents_of(&home))
             })
             .await?;
@@ -372,8 +375,11 @@ impl Visit {
         if page.error.is_some() {
             counts.errors += 1;
         }
-        let saved = page.clone();
-        self.store.call(move |s| s.save_page(&saved)).await?;
+        // The page goes to the store's thread and comes back (a 3 MB body is not copied).
+        let page = self
+            .store
+            .call(move |s| s.save_page(&page).map(|()| page))
+            .await?;
         self.progress
             .page(url.as_str(), true, page.error.as_deref());
         Ok(Ok(page))

@@ -13,6 +13,8 @@ mod social;
 #[cfg(test)]
 mod tests;
 
+pub use phone::Labels;
+
 use std::collections::{HashMap, HashSet};
 
 use scraper::node::Element;
@@ -46,13 +48,9 @@ pub struct Contacts {
 /// Contacts found on one page at `base`. `region` is the ISO 3166-1 alpha-2 country used as
 /// the default region for numbers written without an international prefix (None: only
 /// numbers with +/00 prefix or tel: links are kept).
-pub fn extract(base: &Url, html: &str, region: Option<&str>) -> Contacts {
-    extract_doc(base, &crate::extract::parse_html(html), region)
-}
-
-/// [`extract`] from a page already parsed (with [`crate::extract::parse_html`]).
-pub fn extract_doc(base: &Url, doc: &scraper::Html, region: Option<&str>) -> Contacts {
-    walk(base, doc).contacts(region)
+pub fn extract(base: &Url, html: &str, region: Option<&str>, labels: &Labels) -> Contacts {
+    let doc = crate::extract::parse_html(html);
+    walk(base, &doc, labels).contacts(region, labels)
 }
 
 /// What one walk over a page found, before phone numbers are read: those written without a
@@ -69,8 +67,8 @@ pub struct Walked {
 }
 
 /// Walks a parsed page once (see [`Walked::contacts`]).
-pub fn walk(base: &Url, doc: &scraper::Html) -> Walked {
-    let mut walk = Walk::new(base);
+pub fn walk(base: &Url, doc: &scraper::Html, labels: &Labels) -> Walked {
+    let mut walk = Walk::new(base, labels);
     walk.run(doc);
     let mut found = walk.found;
     found.text = walk.text;
@@ -81,7 +79,7 @@ pub fn walk(base: &Url, doc: &scraper::Html) -> Walked {
 
 impl Walked {
     /// The page's contacts, numbers without a country code read as numbers of `region`.
-    pub fn contacts(&self, region: Option<&str>) -> Contacts {
+    pub fn contacts(&self, region: Option<&str>, labels: &Labels) -> Contacts {
         let region = phone::region(region);
         let mut emails = self.emails.clone();
         let mut phones: Vec<(usize, Phone)> = Vec::new();
@@ -97,12 +95,12 @@ impl Walked {
             }
         }
         for (pos, json) in &self.json_ld {
-            for (_, e164) in phone::find(json, region) {
+            for (_, e164) in phone::find(json, region, labels) {
                 phones.push((*pos, text_phone(e164)));
             }
         }
         phones.extend(
-            phone::find(&self.text, region)
+            phone::find(&self.text, region, labels)
                 .into_iter()
                 .map(|(pos, e164)| (pos, text_phone(e164))),
         );
@@ -147,6 +145,7 @@ const SKIPPED_DATA_ATTRIBUTES: &[&str] = &["data-src", "data-srcset", "data-lazy
 /// One pass over a page. Offsets are byte offsets into `text` at the time of the finding.
 struct Walk<'a> {
     base: &'a Url,
+    labels: &'a Labels,
     link_base: Option<Url>,
     text: String,
     found: Walked,
@@ -159,9 +158,10 @@ enum Step<N> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(base: &'a Url) -> Walk<'a> {
+    fn new(base: &'a Url, labels: &'a Labels) -> Walk<'a> {
         Walk {
             base,
+            labels,
             link_base: None,
             text: String::new(),
             found: Walked::default(),
@@ -257,7 +257,7 @@ impl<'a> Walk<'a> {
             .iter()
             .find_map(|p| strip_prefix_ignore_case(href, p))
         {
-            if !phone::labelled_fax(&self.text) {
+            if !phone::labelled_fax(&self.text, self.labels) {
                 self.found.tel_links.push((pos, rest.to_string()));
             }
         } else if let Some((_, hex)) = href.split_once("/cdn-cgi/l/email-protection#") {

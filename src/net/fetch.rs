@@ -567,6 +567,10 @@ impl Fetcher {
             raw.not_text = true;
             return Ok(raw);
         }
+        // Room for the announced length (within the cap), so the body is not copied as it
+        // grows.
+        let announced = resp.content_length().unwrap_or(0).min(self.config.body_cap);
+        raw.body.reserve_exact(announced as usize);
         loop {
             match tokio::time::timeout_at(deadline, resp.chunk()).await {
                 Err(_) => return Err(FetchError::Timeout("reading the page")),

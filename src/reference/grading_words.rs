@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::sync::LazyLock;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -77,17 +76,12 @@ pub struct GradingWords {
     pub fax_in_text: Vec<String>,
 }
 
-/// The built-in lists, parsed on first use. The file is compiled in and a unit test parses
-/// it, so a failure here is a bug in the file caught before release.
-static BUILTIN: LazyLock<GradingWords> = LazyLock::new(|| {
-    GradingWords::parse(Path::new(GRADING_WORDS_FILE), GRADING_WORDS_YAML)
-        .unwrap_or_else(|e| panic!("the built-in {GRADING_WORDS_FILE} is malformed: {e}"))
-});
-
 impl GradingWords {
-    /// The built-in lists.
-    pub fn builtin() -> &'static GradingWords {
-        &BUILTIN
+    /// The built-in lists. The file is compiled in and a unit test parses it, so a failure
+    /// here is a bug in the file caught before release.
+    pub fn builtin() -> GradingWords {
+        GradingWords::parse(Path::new(GRADING_WORDS_FILE), GRADING_WORDS_YAML)
+            .unwrap_or_else(|e| panic!("the built-in {GRADING_WORDS_FILE} is malformed: {e}"))
     }
 
     /// Reads the lists from `text` (named `path` in messages): unknown and missing keys, a
@@ -191,7 +185,7 @@ mod tests {
     fn built_in_grading_words_parse() {
         let words = GradingWords::parse(Path::new(GRADING_WORDS_FILE), GRADING_WORDS_YAML)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(GradingWords::builtin(), &words);
+        assert_eq!(GradingWords::builtin(), words);
         assert!(words.listing.contains(&"firmenverzeichnis".to_string()));
         assert!(words.legal_forms.contains(&"GmbH & Co. KG".to_string()));
         assert!(words.phone_stems.contains(&"телеф".to_string()));

@@ -66,8 +66,6 @@ pub struct LangData {
     pub customer_type_order: Vec<String>,
     /// Country names folded for matching, built on first use.
     pub(crate) country_index: std::sync::OnceLock<WordIndex>,
-    /// Customer-type words folded for matching, built on first use.
-    pub(crate) type_index: std::sync::OnceLock<WordIndex>,
 }
 
 /// Folded words and one automaton that finds them all in one pass; `tags[i]` says what

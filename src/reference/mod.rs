@@ -4,6 +4,8 @@
 
 pub mod grading_words;
 pub mod lang;
+pub mod page_words;
 
 pub use grading_words::GradingWords;
 pub use lang::LangData;
+pub use page_words::PageWords;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::words::{LEGAL_FORMS, OTHER_PARTY_LABELS, OTHER_PARTY_PHRASES};
+use super::words::Words;
 use crate::normalize::fold;
 use crate::reference::lang::WordIndex;
 use crate::reference::{GradingWords, LangData};
@@ -34,28 +34,30 @@ const TYPE_ORDER: [&str; 8] = [
     "end_user",
 ];
 
-/// How the company describes itself: the customer-type words (in every language of the
-/// dictionary, plus the `contractor` and `end_user` words of `grading-words.yaml`) counted in
-/// its own text; the most frequent wins.
-pub fn customer_type(text: &str, lang: &LangData) -> Option<String> {
-    let index = lang.type_index.get_or_init(|| {
-        let mut pairs = Vec::new();
-        for (kind, langs) in &lang.customer_types {
-            let Some(t) = sheet_type(kind) else { continue };
-            for words in langs.values() {
-                pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
-            }
-        }
-        let extra = GradingWords::builtin();
-        for (words, t) in [
-            (&extra.contractor, "contractor"),
-            (&extra.end_user, "end_user"),
-        ] {
+/// The customer-type words (in every language of the dictionary, plus the `contractor` and
+/// `end_user` words of `grading-words.yaml`), folded, tagged with the sheet's type.
+pub(crate) fn type_index(extra: &GradingWords, lang: &LangData) -> WordIndex {
+    let mut pairs = Vec::new();
+    for (kind, langs) in &lang.customer_types {
+        let Some(t) = sheet_type(kind) else { continue };
+        for words in langs.values() {
             pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
         }
-        pairs.retain(|(w, _)| w.len() >= 3);
-        WordIndex::new(pairs)
-    });
+    }
+    for (words, t) in [
+        (&extra.contractor, "contractor"),
+        (&extra.end_user, "end_user"),
+    ] {
+        pairs.extend(words.iter().map(|w| (fold(w), t.to_string())));
+    }
+    pairs.retain(|(w, _)| w.len() >= 3);
+    WordIndex::new(pairs)
+}
+
+/// How the company describes itself: the customer-type words counted in its own text; the
+/// most frequent wins.
+pub fn customer_type(text: &str, words: &Words) -> Option<String> {
+    let index = &words.types;
     let folded = format!(" {} ", fold(text));
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for m in index.automaton.find_overlapping_iter(&folded) {
@@ -104,23 +106,24 @@ pub fn company_name(
     chrome_text: &str,
     site_name: Option<&str>,
     title: &str,
+    words: &Words,
 ) -> Option<String> {
     for (text, headings) in [(legal_text, true), (chrome_text, false)] {
         let mut under_other_party = 0;
         for line in text.lines() {
             if under_other_party > 0 {
                 under_other_party -= 1;
-                if line.split(PARTS).any(|p| legal_name(p).is_some()) {
+                if line.split(PARTS).any(|p| legal_name(p, words).is_some()) {
                     under_other_party = 0;
                 }
                 continue;
             }
-            if headings && other_party_heading(line) {
+            if headings && other_party_heading(line, words) {
                 under_other_party = UNDER_OTHER_PARTY;
                 continue;
             }
             for part in line.split(PARTS) {
-                if let Some(name) = publisher_name(part) {
+                if let Some(name) = publisher_name(part, words) {
                     return Some(name);
                 }
             }
@@ -156,36 +159,39 @@ fn split_label(part: &str) -> Option<(&str, &str)> {
 
 /// A line that only names another party, heading what follows: `Hébergeur :`, `Hosting`,
 /// `Hébergement du site`, `Datenschutzbeauftragter`.
-fn other_party_heading(line: &str) -> bool {
+fn other_party_heading(line: &str, lists: &Words) -> bool {
     let (label, rest) = split_label(line).unwrap_or((line, ""));
     let words: Vec<&str> = label.split_whitespace().collect();
     rest.trim().is_empty()
         && words.len() <= MAX_LABEL_WORDS
-        && legal_name(label).is_none()
-        && (OTHER_PARTY_LABELS.first_in(&words).is_some()
-            || OTHER_PARTY_PHRASES.first_in(&words).is_some())
+        && legal_name(label, lists).is_none()
+        && (lists.other_party_labels.first_in(&words).is_some()
+            || lists.other_party_phrases.first_in(&words).is_some())
 }
 
 /// The company's legal name in one part of a line, without what names another party: the
 /// part is read up to an other-party phrase (`© Lampen GmbH – Hosted by Strato AG`), and up
 /// to an other-party word in its label (`Hébergeur : OVH SAS`); another label is dropped
 /// (`Éditeur du site : Éclairage Pro SARL` → `Éclairage Pro SARL`).
-fn publisher_name(part: &str) -> Option<String> {
+fn publisher_name(part: &str, lists: &Words) -> Option<String> {
     let words: Vec<&str> = part.split_whitespace().collect();
-    let end = OTHER_PARTY_PHRASES.first_in(&words).unwrap_or(words.len());
+    let end = lists
+        .other_party_phrases
+        .first_in(&words)
+        .unwrap_or(words.len());
     let part = words[..end].join(" ");
     let Some((label, rest)) = split_label(&part) else {
-        return legal_name(&part);
+        return legal_name(&part, lists);
     };
     let label: Vec<&str> = label.split_whitespace().collect();
-    match OTHER_PARTY_LABELS.first_in(&label) {
-        Some(i) => legal_name(&label[..i].join(" ")),
-        None => legal_name(rest).or_else(|| legal_name(&part)),
+    match lists.other_party_labels.first_in(&label) {
+        Some(i) => legal_name(&label[..i].join(" "), lists),
+        None => legal_name(rest, lists).or_else(|| legal_name(&part, lists)),
     }
 }
 
 /// A legal name inside a piece of text: words up to and including a legal form.
-fn legal_name(part: &str) -> Option<String> {
+fn legal_name(part: &str, lists: &Words) -> Option<String> {
     let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
     let text = text
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '©' || c == ' ' || c == '-')
@@ -202,7 +208,7 @@ fn legal_name(part: &str) -> Option<String> {
         // The last 1–4 words may be the legal form.
         for form_len in 1..=4.min(end) {
             let form: String = fold(&words[end + 1 - form_len..=end].join(" "));
-            if LEGAL_FORMS.contains(&form) && end + 1 - form_len >= 1 {
+            if lists.legal_forms.contains(&form) && end + 1 - form_len >= 1 {
                 let name = words[..=end].join(" ");
                 let name = name.trim_end_matches([',', '.', ';', ':']).to_string();
                 return Some(name);
@@ -384,25 +390,33 @@ fn country_of_phone(e164: &str) -> Option<(String, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in grading words and language data, built for grading.
+    fn words() -> Words {
+        Words::new(
+            &GradingWords::builtin(),
+            &crate::templates::Catalog::builtin().unwrap().lang,
+        )
+    }
     use crate::templates::Catalog;
 
     #[test]
     fn legal_names_from_notices_and_footers() {
         assert_eq!(
-            legal_name("Lampen Import GmbH").as_deref(),
+            legal_name("Lampen Import GmbH", &words()).as_deref(),
             Some("Lampen Import GmbH")
         );
         assert_eq!(
-            legal_name("© 2024 Éclairage Pro SARL").as_deref(),
+            legal_name("© 2024 Éclairage Pro SARL", &words()).as_deref(),
             Some("Éclairage Pro SARL")
         );
         assert_eq!(
-            legal_name("Luxor Lighting Trading LLC, Dubai").as_deref(),
+            legal_name("Luxor Lighting Trading LLC, Dubai", &words()).as_deref(),
             Some("Luxor Lighting Trading LLC")
         );
-        assert_eq!(legal_name("ООО Свет-Опт").as_deref(), None);
+        assert_eq!(legal_name("ООО Свет-Опт", &words()).as_deref(), None);
         assert_eq!(
-            legal_name("Adeyemi Lighting Enterprises Ltd – Lagos").as_deref(),
+            legal_name("Adeyemi Lighting Enterprises Ltd – Lagos", &words()).as_deref(),
             Some("Adeyemi Lighting Enterprises Ltd")
         );
         assert_eq!(
@@ -410,17 +424,18 @@ mod tests {
                 "Angaben gemäß § 5 TMG\nLampen Import GmbH\nHamburg",
                 "",
                 None,
-                "Start"
+                "Start",
+                &words()
             )
             .as_deref(),
             Some("Lampen Import GmbH")
         );
         assert_eq!(
-            company_name("", "", Some("Svet Opt"), "x").as_deref(),
+            company_name("", "", Some("Svet Opt"), "x", &words()).as_deref(),
             Some("Svet Opt")
         );
         assert_eq!(
-            company_name("", "", None, "Éclairage Pro – Accueil").as_deref(),
+            company_name("", "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
             Some("Éclairage Pro")
         );
     }
@@ -434,30 +449,33 @@ mod tests {
             Siège social : 27 rue de l'Industrie, 69200 Vénissieux\n\
             Hébergeur : Exemple Hébergement SAS, Paris";
         assert_eq!(
-            company_name(mentions, "", None, "x").as_deref(),
+            company_name(mentions, "", None, "x", &words()).as_deref(),
             Some("Éclairage Pro SARL")
         );
         let host_only = "Éditeur : Éclairage Pro\nHébergeur : OVH SAS, 2 rue Kellermann";
         assert_eq!(
-            company_name(host_only, "", None, "Éclairage Pro – Accueil").as_deref(),
+            company_name(host_only, "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
             Some("Éclairage Pro")
         );
         // The host under a heading of its own, in the lines that follow it.
         let heading = "Directeur de la publication : Michel Girard\nHébergement du site\n\
             OVH SAS\n2 rue Kellermann\n59100 Roubaix";
-        assert_eq!(company_name(heading, "", None, "").as_deref(), None);
+        assert_eq!(
+            company_name(heading, "", None, "", &words()).as_deref(),
+            None
+        );
 
         // German: `Hosting: … GmbH` on one line, or `Hosting` as a heading.
         let impressum = "Angaben gemäß § 5 TMG\nMax Mustermann Lichttechnik\n\
             Hosting: Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen";
         assert_eq!(
-            company_name(impressum, "", Some("Mustermann Licht"), "").as_deref(),
+            company_name(impressum, "", Some("Mustermann Licht"), "", &words()).as_deref(),
             Some("Mustermann Licht")
         );
         let impressum = "Impressum\nHosting\nHetzner Online GmbH\nIndustriestr. 25\n\
             Datenschutzbeauftragter:\nDatenschutz Nord GmbH\nVerantwortlich:\nLampen Import GmbH";
         assert_eq!(
-            company_name(impressum, "", None, "").as_deref(),
+            company_name(impressum, "", None, "", &words()).as_deref(),
             Some("Lampen Import GmbH")
         );
         // Footers: the line up to `Hosted by`, `Webdesign: …` as its own part.
@@ -466,7 +484,8 @@ mod tests {
                 "",
                 "© 2024 Lampen Import GmbH – Webdesign by Agentur Blau GmbH",
                 None,
-                ""
+                "",
+                &words()
             )
             .as_deref(),
             Some("Lampen Import GmbH")
@@ -476,14 +495,22 @@ mod tests {
                 "",
                 "Webdesign: Agentur Blau GmbH | © Lampen Import GmbH",
                 None,
-                ""
+                "",
+                &words()
             )
             .as_deref(),
             Some("Lampen Import GmbH")
         );
         // Such a word in a name, without a colon, is part of the name.
         assert_eq!(
-            company_name("Conception Lumière SARL\n12 rue Lafayette", "", None, "").as_deref(),
+            company_name(
+                "Conception Lumière SARL\n12 rue Lafayette",
+                "",
+                None,
+                "",
+                &words()
+            )
+            .as_deref(),
             Some("Conception Lumière SARL")
         );
         assert_eq!(
@@ -491,7 +518,8 @@ mod tests {
                 "Titular: Iluminación Levante S.L., CIF B96123456",
                 "",
                 None,
-                ""
+                "",
+                &words()
             )
             .as_deref(),
             Some("Iluminación Levante S.L")
@@ -500,30 +528,29 @@ mod tests {
 
     #[test]
     fn customer_type_from_own_words() {
-        let lang = Catalog::builtin().unwrap().lang;
         let de = "Die Lampen Import GmbH importiert LED-Lampen. Als Importeur und Großhändler beliefern wir Fachhändler. Importeur seit 2009.";
-        assert_eq!(customer_type(de, &lang).as_deref(), Some("importer"));
+        assert_eq!(customer_type(de, &words()).as_deref(), Some("importer"));
         assert_eq!(
             customer_type(
                 "Nous sommes distributeur de luminaires, distributeur agréé.",
-                &lang
+                &words()
             )
             .as_deref(),
             Some("distributor")
         );
         assert_eq!(
-            customer_type("Оптовая компания, оптовик светотехники", &lang).as_deref(),
+            customer_type("Оптовая компания, оптовик светотехники", &words()).as_deref(),
             Some("wholesaler")
         );
         assert_eq!(
             customer_type(
                 "We install lighting: electrical contractor for offices",
-                &lang
+                &words()
             )
             .as_deref(),
             Some("contractor")
         );
-        assert_eq!(customer_type("Hello world", &lang), None);
+        assert_eq!(customer_type("Hello world", &words()), None);
     }
 
     #[test]

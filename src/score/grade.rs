@@ -11,7 +11,7 @@ use url::Url;
 use super::Grader;
 use super::facts;
 use super::matcher::{Hit, Matcher, TermKind};
-use super::words::{BIG, LISTING_AND_NOT_A_COMPANY, NOT_A_COMPANY, SINCE};
+use super::words::Words;
 use crate::extract::Domain;
 use crate::extract::contacts::{self, Contacts};
 use crate::extract::links::PageKind;
@@ -74,11 +74,12 @@ pub struct Lead {
 }
 
 /// The pages of a site as read: each parsed once, its text and its contacts read from the
-/// same tree.
+/// same tree, which is dropped before the next page is parsed (a parsed 3 MB page takes tens
+/// of megabytes; a site's pages are never all parsed at once).
 struct Read<'a> {
     pages: &'a [SitePage],
-    docs: Vec<scraper::Html>,
     texts: Vec<PageText>,
+    walked: Vec<contacts::Walked>,
     /// The language the first page declares.
     site_lang: Option<String>,
     /// Whether a catalogue page shows items (then the about-us page's are not read).
@@ -86,16 +87,17 @@ struct Read<'a> {
 }
 
 impl<'a> Read<'a> {
-    fn new(pages: &'a [SitePage]) -> Read<'a> {
-        let docs: Vec<scraper::Html> = pages
+    fn new(pages: &'a [SitePage], words: &Words) -> Read<'a> {
+        let (texts, walked): (Vec<PageText>, Vec<contacts::Walked>) = pages
             .iter()
-            .map(|p| crate::extract::parse_html(&p.html))
-            .collect();
-        let texts: Vec<PageText> = pages
-            .iter()
-            .zip(&docs)
-            .map(|(p, d)| page::analyze_doc(d, p.kind == PageKind::Products))
-            .collect();
+            .map(|p| {
+                let doc = crate::extract::parse_html(&p.html);
+                (
+                    page::analyze_doc(&doc, p.kind == PageKind::Products),
+                    contacts::walk(&p.url, &doc, &words.phone_labels),
+                )
+            })
+            .unzip();
         let site_lang = texts.iter().find_map(|t| t.lang.clone());
         let has_catalogue_page = pages
             .iter()
@@ -103,8 +105,8 @@ impl<'a> Read<'a> {
             .any(|(p, t)| p.kind == PageKind::Products && !t.items.is_empty());
         Read {
             pages,
-            docs,
             texts,
+            walked,
             site_lang,
             has_catalogue_page,
         }
@@ -344,15 +346,13 @@ impl Reach {
     /// the address, else from a number written with one, else the first of the countries the
     /// site names or whose language it is in under which the page's national numbers are
     /// valid.
-    fn new(read: &Read, text: &SiteText, domain: &str, lang: &LangData) -> Reach {
-        let walked: Vec<contacts::Walked> = read
-            .pages
-            .iter()
-            .zip(&read.docs)
-            .map(|(p, d)| contacts::walk(&p.url, d))
-            .collect();
+    fn new(read: &Read, text: &SiteText, domain: &str, lang: &LangData, words: &Words) -> Reach {
         let extract_all = |region: Option<&str>| -> Contacts {
-            contacts::merge(walked.iter().map(|w| w.contacts(region)))
+            contacts::merge(
+                read.walked
+                    .iter()
+                    .map(|w| w.contacts(region, &words.phone_labels)),
+            )
         };
         let site_lang = read.site_lang.as_deref();
         let from_site = facts::country(domain, &text.address, &[], site_lang, lang).map(|(c, _)| c);
@@ -432,17 +432,18 @@ fn phone_regions(
 /// Grades a site from its pages (pure: the pages and the grader's plan, words and year in,
 /// the lead out).
 pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
-    let (plan, matcher, lang) = (&grader.plan, &grader.matcher, &*grader.lang);
-    let read = Read::new(pages);
+    let (plan, matcher, lang, words) =
+        (&grader.plan, &grader.matcher, &*grader.lang, &grader.words);
+    let read = Read::new(pages, words);
     let text = SiteText::new(&read);
     let judged = Judged::new(matcher, &read, &text, &read.languages(plan));
-    let reach = Reach::new(&read, &text, domain, lang);
-    let (grade, other_sense) = decide(plan, &read, &text, &judged, &reach, domain);
+    let reach = Reach::new(&read, &text, domain, lang, words);
+    let (grade, other_sense) = decide(plan, words, &read, &text, &judged, &reach, domain);
 
     let big = grade == Grade::C
         && (judged.items() >= 200
-            || BIG.found_in(&judged.folded_all) > 0
-            || decades(&text.all, grader.year));
+            || words.big.found_in(&judged.folded_all) > 0
+            || decades(&text.all, grader.year, words));
     let matched = judged.matched();
     let matched_products: Vec<String> = if matched.is_empty() && grade == Grade::D {
         judged.text_products.iter().cloned().collect()
@@ -452,9 +453,9 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
     let home = read.home();
     let head_title = home.map(|(_, t)| t.title.as_str()).unwrap_or_default();
     let site_name = home.and_then(|(_, t)| t.site_name.as_deref());
-    let own_name = || facts::company_name(&text.legal, &text.chrome, site_name, head_title);
+    let own_name = || facts::company_name(&text.legal, &text.chrome, site_name, head_title, words);
     let company = if grade == Grade::D {
-        d_company(&reach.contacts, &text.legal, &text.all).or_else(own_name)
+        d_company(&reach.contacts, &text.legal, &text.all, words).or_else(own_name)
     } else {
         own_name()
     };
@@ -474,7 +475,7 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
         ours: judged.ours,
         items: judged.items(),
         big,
-        customer_type: facts::customer_type(&text.about, lang),
+        customer_type: facts::customer_type(&text.about, words),
         country: reach.country,
         country_reason: reach.country_reason,
         website: page_of(PageKind::Home)
@@ -494,18 +495,19 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
 /// The grade (SPEC §7), and whether our words are used in another sense on the site.
 fn decide(
     plan: &Plan,
+    words: &Words,
     read: &Read,
     text: &SiteText,
     judged: &Judged,
     reach: &Reach,
     domain: &str,
 ) -> (Grade, bool) {
-    let counts = LISTING_AND_NOT_A_COMPANY.found_in(&judged.folded_all);
+    let counts = words.listing_and_not_a_company.found_in(&judged.folded_all);
     let (listing, not_company) = (counts[0] > 0, counts[1] > 0);
     // A site whose own titles and addresses call it a blog, news or classifieds, and that has
     // no catalogue page, is not a company catalogue, however many products a post names.
     let self_described_not_company =
-        NOT_A_COMPANY.found_in(&text.titles) > 0 && !read.has_catalogue_page;
+        words.not_a_company.found_in(&text.titles) > 0 && !read.has_catalogue_page;
     // Words in another sense: our product words on a site that shows excluded words and
     // nothing else of our trade are not ours.
     let other_sense = judged.text_excluded > 0 && judged.text_trade == 0 && judged.trade == 0;
@@ -591,11 +593,11 @@ fn verdict(matcher: &Matcher, hits: &[Hit]) -> Verdict {
 
 /// "since 1965", "seit 1972", "depuis 1980", "desde 1975", "с 1990 года" (the `since` words
 /// of `grading-words.yaml` before a year): twenty years or more in business.
-fn decades(text: &str, this_year: i32) -> bool {
+fn decades(text: &str, this_year: i32, lists: &Words) -> bool {
     let folded = fold(text);
     let words: Vec<&str> = folded.split(' ').collect();
     words.windows(2).any(|w| {
-        SINCE.contains(w[0])
+        lists.since.contains(w[0])
             && w[1]
                 .parse::<i32>()
                 .is_ok_and(|y| (1800..=this_year - 20).contains(&y))
@@ -603,8 +605,8 @@ fn decades(text: &str, this_year: i32) -> bool {
 }
 
 /// The company a listing is about: the name next to its e-mail, or a legal name on the page.
-fn d_company(contacts: &Contacts, legal: &str, text: &str) -> Option<String> {
-    facts::company_name(legal, text, None, "")
+fn d_company(contacts: &Contacts, legal: &str, text: &str, words: &Words) -> Option<String> {
+    facts::company_name(legal, text, None, "", words)
         .filter(|n| n.split_whitespace().count() <= 8)
         .or_else(|| {
             contacts

@@ -7,7 +7,7 @@ pub mod grade;
 pub mod lead;
 pub mod matcher;
 pub mod stage;
-mod words;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::extract::links::PageKind;
 use crate::plan::Plan;
-use crate::reference::LangData;
+use crate::reference::{GradingWords, LangData};
 use crate::store;
 pub use grade::{Grade, Lead, SitePage};
 use matcher::Matcher;
@@ -29,17 +29,21 @@ pub struct Grader {
     pub plan: Plan,
     pub matcher: Matcher,
     pub lang: Arc<LangData>,
+    /// The grading word lists, built once.
+    pub words: words::Words,
     /// This year: a company in business since twenty years before is big.
     pub year: i32,
     stamp: String,
 }
 
 impl Grader {
-    /// The grader of a plan, grading in `year` (from the command's clock).
-    pub fn new(plan: Plan, lang: Arc<LangData>, year: i32) -> Grader {
+    /// The grader of a plan with the catalogue's language data and grading words, grading
+    /// in `year` (from the command's clock).
+    pub fn new(plan: Plan, lang: Arc<LangData>, grading: &GradingWords, year: i32) -> Grader {
         let matcher = Matcher::from_plan(&plan);
-        let stamp = stamp(&plan, &lang);
+        let stamp = stamp(&plan, &lang, grading);
         Grader {
+            words: words::Words::new(grading, &lang),
             plan,
             matcher,
             lang,
@@ -75,8 +79,7 @@ pub fn pages_from_store(pages: Vec<store::Page>) -> Vec<SitePage> {
 }
 
 /// [`Grader::stamp`]: FNV-1a (64 bits) over what grading reads, in a fixed form.
-fn stamp(plan: &Plan, lang: &LangData) -> String {
-    let words = crate::reference::GradingWords::builtin();
+fn stamp(plan: &Plan, lang: &LangData, words: &GradingWords) -> String {
     let text = format!(
         "{GRADER_VERSION}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
         plan.products,

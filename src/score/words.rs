@@ -1,14 +1,14 @@
-//! The grading word lists of `query-templates/data/grading-words.yaml`, folded with
-//! [`fold`] and built into matchers once, on first use.
+//! The grading word lists of `query-templates/data/grading-words.yaml` (or of a `--templates`
+//! folder), folded with [`fold`] and built into matchers once per grader.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, PatternID, StartKind};
 
 use super::gate::Gate;
 use crate::normalize::fold;
-use crate::reference::GradingWords;
+use crate::reference::lang::WordIndex;
+use crate::reference::{GradingWords, LangData};
 
 /// Folded phrases (` word ` or ` two words `, a space at both ends) and the pairs of bytes
 /// they begin with.
@@ -159,30 +159,47 @@ fn folded_set(words: &[String]) -> HashSet<String> {
         .collect()
 }
 
-/// News, blogs, second-hand listings.
-pub(crate) static NOT_A_COMPANY: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(&GradingWords::builtin().not_a_company));
-/// Words of a page about one company on someone else's site (a directory, a B2B platform),
-/// and [`NOT_A_COMPANY`]'s, in one pass over a site's whole text.
-pub(crate) static LISTING_AND_NOT_A_COMPANY: LazyLock<WordLists> = LazyLock::new(|| {
-    let words = GradingWords::builtin();
-    WordLists::new(&[&words.listing, &words.not_a_company])
-});
-/// Signs of a large company.
-pub(crate) static BIG: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(&GradingWords::builtin().big));
-/// Words before a year: in business since then.
-pub(crate) static SINCE: LazyLock<HashSet<String>> =
-    LazyLock::new(|| folded_set(&GradingWords::builtin().since));
-/// Legal forms that end a registered name, folded (`S.A.R.L.` → `s a r l`).
-pub(crate) static LEGAL_FORMS: LazyLock<HashSet<String>> =
-    LazyLock::new(|| folded_set(&GradingWords::builtin().legal_forms));
-/// Labels of lines that name the web host, designer or data-protection officer.
-pub(crate) static OTHER_PARTY_LABELS: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(&GradingWords::builtin().other_party_labels));
-/// Phrases that introduce the web host or designer.
-pub(crate) static OTHER_PARTY_PHRASES: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(&GradingWords::builtin().other_party_phrases));
+/// The grading word lists of a catalogue (`grading-words.yaml`) and its customer-type words,
+/// folded and built into matchers once per grader.
+pub struct Words {
+    /// News, blogs, second-hand listings.
+    pub(crate) not_a_company: WordList,
+    /// Words of a page about one company on someone else's site (a directory, a B2B
+    /// platform), and `not_a_company`'s, in one pass over a site's whole text.
+    pub(crate) listing_and_not_a_company: WordLists,
+    /// Signs of a large company.
+    pub(crate) big: WordList,
+    /// Words before a year: in business since then.
+    pub(crate) since: HashSet<String>,
+    /// Legal forms that end a registered name, folded (`S.A.R.L.` → `s a r l`).
+    pub(crate) legal_forms: HashSet<String>,
+    /// Labels of lines that name the web host, designer or data-protection officer.
+    pub(crate) other_party_labels: WordList,
+    /// Phrases that introduce the web host or designer.
+    pub(crate) other_party_phrases: WordList,
+    /// Customer-type words of every language, folded, tagged with the sheet's type.
+    pub(crate) types: WordIndex,
+    /// The words that label phone and fax numbers.
+    pub(crate) phone_labels: crate::extract::contacts::Labels,
+}
+
+impl Words {
+    /// The lists of `words`, with the customer-type words of `lang` (and the `contractor`
+    /// and `end_user` words of `words`).
+    pub fn new(words: &GradingWords, lang: &LangData) -> Words {
+        Words {
+            not_a_company: WordList::new(&words.not_a_company),
+            listing_and_not_a_company: WordLists::new(&[&words.listing, &words.not_a_company]),
+            big: WordList::new(&words.big),
+            since: folded_set(&words.since),
+            legal_forms: folded_set(&words.legal_forms),
+            other_party_labels: WordList::new(&words.other_party_labels),
+            other_party_phrases: WordList::new(&words.other_party_phrases),
+            types: super::facts::type_index(words, lang),
+            phone_labels: crate::extract::contacts::Labels::new(words),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -200,9 +217,13 @@ mod tests {
         );
         assert_eq!(phrases.first_in(&["HÉBERGEUR", ":", "OVH"]), Some(0));
         assert_eq!(phrases.first_in(&["Hosted", "Lampen"]), None);
-        assert!(LEGAL_FORMS.contains("s a r l") && LEGAL_FORMS.contains("gmbh co kg"));
-        assert!(SINCE.contains("gegrundet"));
-        assert!(BIG.found_in(" 12 filialen ") > 0);
+        let w = Words::new(
+            &GradingWords::builtin(),
+            &crate::templates::Catalog::builtin().unwrap().lang,
+        );
+        assert!(w.legal_forms.contains("s a r l") && w.legal_forms.contains("gmbh co kg"));
+        assert!(w.since.contains("gegrundet"));
+        assert!(w.big.found_in(" 12 filialen ") > 0);
         let both = WordLists::new(&[
             &["blog".into(), "news".into()],
             &["news".into(), "lager".into()],

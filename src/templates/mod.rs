@@ -14,7 +14,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{self, Diagnostic, Diagnostics};
 pub use crate::reference::LangData;
-use crate::reference::lang;
+use crate::reference::{GradingWords, PageWords, lang};
 pub use engine::Engine;
 pub use pattern::{Filter, Pattern, Segment, Var};
 
@@ -78,12 +78,28 @@ struct RawTemplate {
     patterns: Vec<Spanned<String>>,
 }
 
-/// All templates (in catalogue order: by seed method number, then id) and the language data.
+/// All templates (in catalogue order: by seed method number, then id), and the reference
+/// data that comes with them: language data, grading and page words, the domains that are
+/// never prospects.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub templates: Vec<Template>,
     pub lang: LangData,
+    pub grading: GradingWords,
+    pub page_words: PageWords,
+    /// The list of domains that are never prospects: one a line, `#` comments.
+    pub non_prospect: String,
 }
+
+/// The built-in list of domains that are never leads (search engines, social networks,
+/// marketplaces, news, encyclopaedias, file hosts).
+const NON_PROSPECT_DOMAINS: &str =
+    include_str!("../../query-templates/data/non-prospect-domains.txt");
+
+/// The files of a `--templates` folder's `data/` that replace the built-in ones.
+const GRADING_WORDS: &str = "data/grading-words.yaml";
+const PAGE_WORDS: &str = "data/page-words.yaml";
+const NON_PROSPECT: &str = "data/non-prospect-domains.txt";
 
 impl Catalog {
     /// The built-in catalogue.
@@ -147,6 +163,7 @@ impl Catalog {
         if let Err(d) = lang.validate(user_dir.unwrap_or(origin)) {
             problems.push(d);
         }
+        let (grading, page_words, non_prospect) = data_files(user_dir, &mut problems)?;
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
@@ -154,7 +171,13 @@ impl Catalog {
             let key = |t: &Template| t.seed.first().copied().unwrap_or(u32::MAX);
             key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
         });
-        Ok(Catalog { templates, lang })
+        Ok(Catalog {
+            templates,
+            lang,
+            grading,
+            page_words,
+            non_prospect,
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Template> {
@@ -164,6 +187,40 @@ impl Catalog {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().map(|t| t.id.as_str())
     }
+}
+
+/// The grading words, page words and non-prospect list: a `--templates` folder's
+/// `data/` files where it has them, else the built-in ones.
+fn data_files(
+    user_dir: Option<&Path>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<(GradingWords, PageWords, String), Diagnostic> {
+    let user = |name: &str| user_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+    let mut grading = GradingWords::builtin();
+    if let Some(path) = user(GRADING_WORDS) {
+        match diag::read_yaml_text(&path).and_then(|t| GradingWords::parse(&path, &t)) {
+            Ok(words) => grading = words,
+            Err(d) => problems.push(d),
+        }
+    }
+    let mut page_words = PageWords::builtin();
+    if let Some(path) = user(PAGE_WORDS) {
+        match diag::read_yaml_text(&path).and_then(|t| PageWords::load(&path, &t)) {
+            Ok(words) => page_words = words,
+            Err(d) => problems.push(d),
+        }
+    }
+    let non_prospect = match user(NON_PROSPECT) {
+        Some(path) => std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::new(
+                &path,
+                "",
+                format!("cannot read the list of non-prospect domains: {e}"),
+            )
+        })?,
+        None => NON_PROSPECT_DOMAINS.to_string(),
+    };
+    Ok((grading, page_words, non_prospect))
 }
 
 fn upsert(templates: &mut Vec<Template>, t: Template) {

@@ -167,3 +167,59 @@ fn user_templates_reach_every_command() {
     let (queries, _) = run(&["queries", p, "--templates", t]);
     assert_eq!(queries, "LED bulb stockist\n");
 }
+
+/// The word lists and the non-prospect list come with the catalogue: a `--templates` folder's
+/// `data/` files replace the built-in ones (here, the list of sites that are never leads).
+#[test]
+fn a_templates_folder_replaces_the_data_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(templates.join("data")).unwrap();
+    std::fs::write(
+        templates.join("data/non-prospect-domains.txt"),
+        "# never leads, for this campaign
+lampen-import.test
+",
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "campaign: mine\nproducts:\n  - name: LED bulb\ncountries: [DE]\n",
+    )
+    .unwrap();
+    let list = dir.path().join("urls.txt");
+    std::fs::write(
+        &list,
+        "https://lampen-import.test/\nhttps://www.lampen-import.test/kontakt\n",
+    )
+    .unwrap();
+    let with: Vec<String> = vec![
+        "harvest".to_string(),
+        plan.display().to_string(),
+        "--urls".into(),
+        list.display().to_string(),
+        "--store".into(),
+        dir.path().join("s.sqlite").display().to_string(),
+        "--templates".into(),
+        templates.display().to_string(),
+    ];
+    // With the folder's list the shop is never a lead: nothing is left to visit (and nothing
+    // is fetched).
+    let out = prospect(&with.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no site to visit"),
+        "{}",
+        stderr(&out)
+    );
+    // A broken word list is an error naming its file and line.
+    std::fs::write(
+        templates.join("data/page-words.yaml"),
+        "products:\n  en: [x]\n",
+    )
+    .unwrap();
+    let out = prospect(&with.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("page-words.yaml"), "{}", stderr(&out));
+}

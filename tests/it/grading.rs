@@ -61,7 +61,7 @@ pub fn pages_in(root: &std::path::Path, host: &str) -> Vec<SitePage> {
         kind: PageKind::Home,
         html: home.clone(),
     }];
-    for pick in links::pick_pages(&home_url, &home, 7) {
+    for pick in links::pick_pages(&home_url, &home, 7, &links::Lexicon::builtin()) {
         let rel = pick.url.path().trim_start_matches('/').to_string();
         if let Some(html) = read(&rel) {
             pages.push(SitePage {
@@ -77,7 +77,7 @@ pub fn pages_in(root: &std::path::Path, host: &str) -> Vec<SitePage> {
 fn grader(name: &str, catalog: &Catalog) -> Grader {
     let path = fixture(&format!("plans/{name}.yaml"));
     let plan = plan::load(Path::new(&path), &catalog.lang).expect("grading plan is valid");
-    Grader::new(plan, Arc::new(catalog.lang.clone()), 2026)
+    Grader::new(plan, Arc::new(catalog.lang.clone()), &catalog.grading, 2026)
 }
 
 #[test]

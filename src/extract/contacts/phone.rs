@@ -101,8 +101,9 @@ static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s+[/\-|\u{2013}\u{2014}]\s+|\s{2,}").expect("valid split pattern")
 });
 
-/// The label words of `query-templates/data/grading-words.yaml`, lower case.
-struct Labels {
+/// The words that label phone and fax numbers (`grading-words.yaml`), lower case.
+#[derive(Debug, Clone)]
+pub struct Labels {
     /// Whole words that mark a phone number (`tel`, `t` as in `T +49 …`).
     phone_words: Vec<String>,
     /// Word beginnings that mark a phone number (`telef`: telefon, telefono, telefoon …).
@@ -116,18 +117,19 @@ struct Labels {
     fax_in_text: Vec<String>,
 }
 
-static LABELS: LazyLock<Labels> = LazyLock::new(|| {
-    let words = GradingWords::builtin();
-    let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
-    Labels {
-        phone_words: lower(&words.phone_words),
-        phone_stems: lower(&words.phone_stems),
-        fax_parts: lower(&words.fax_parts),
-        fax_words: lower(&words.fax_words),
-        phone_in_text: lower(&words.phone_in_text),
-        fax_in_text: lower(&words.fax_in_text),
+impl Labels {
+    pub fn new(words: &GradingWords) -> Labels {
+        let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
+        Labels {
+            phone_words: lower(&words.phone_words),
+            phone_stems: lower(&words.phone_stems),
+            fax_parts: lower(&words.fax_parts),
+            fax_words: lower(&words.fax_words),
+            phone_in_text: lower(&words.phone_in_text),
+            fax_in_text: lower(&words.fax_in_text),
+        }
     }
-});
+}
 
 /// Characters before a number searched for its label (extended to the start of a word).
 const LABEL_WINDOW: usize = 24;
@@ -155,7 +157,7 @@ enum Label {
 }
 
 /// Phone numbers in `text` in E.164, each with the byte offset where it starts.
-pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
+pub(super) fn find(text: &str, region: Option<Region>, labels: &Labels) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut parses = 0;
     // End and label of the previous run of digits.
@@ -171,7 +173,7 @@ pub(super) fn find(text: &str, region: Option<Region>) -> Vec<(usize, String)> {
             previous = Some((end, Label::None));
             continue;
         }
-        let mut label = label_before(text, start);
+        let mut label = label_before(text, start, labels);
         if label == Label::None
             && let Some((prev_end, prev_label)) = previous
             && let gap = &text[prev_end..start]
@@ -222,8 +224,8 @@ pub(super) fn from_link(target: &str, region: Option<Region>) -> Option<String> 
 }
 
 /// Whether the text just before a link (the end of `before`) labels it as a fax number.
-pub(super) fn labelled_fax(before: &str) -> bool {
-    label_before(before, before.len()) == Label::Fax
+pub(super) fn labelled_fax(before: &str, labels: &Labels) -> bool {
+    label_before(before, before.len(), labels) == Label::Fax
 }
 
 /// Starts with `+`, `00` or a trunk prefix in parentheses (`(0`).
@@ -279,7 +281,7 @@ fn glued_to_word(text: &str, start: usize) -> bool {
 
 /// The label of a number starting at `start`: the words before it, back to the previous digit
 /// and at most [`LABEL_WINDOW`] characters (plus the rest of a word cut by the window).
-fn label_before(text: &str, start: usize) -> Label {
+fn label_before(text: &str, start: usize, labels: &Labels) -> Label {
     let head = &text[..start];
     let mut from = start;
     let mut taken = 0;
@@ -302,11 +304,10 @@ fn label_before(text: &str, start: usize) -> Label {
             from = i;
         }
     }
-    classify(&head[from..])
+    classify(&head[from..], labels)
 }
 
-fn classify(window: &str) -> Label {
-    let labels = &*LABELS;
+fn classify(window: &str, labels: &Labels) -> Label {
     let lower = window.to_lowercase();
     let mut phone = labels
         .phone_in_text

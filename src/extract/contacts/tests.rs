@@ -4,6 +4,11 @@ use url::Url;
 
 use super::*;
 
+/// The built-in phone and fax labels.
+fn labels() -> Labels {
+    Labels::new(&crate::reference::GradingWords::builtin())
+}
+
 fn base() -> Url {
     Url::parse("https://www.firma.de/kontakt").unwrap()
 }
@@ -13,6 +18,7 @@ fn page(body: &str, region: Option<&str>) -> Contacts {
         &base(),
         &format!("<html><body>{body}</body></html>"),
         region,
+        &labels(),
     )
 }
 
@@ -158,7 +164,10 @@ fn emails_in_attributes_and_cloudflare() {
         ["sales@firma.de"]
     );
     let html = r#"<html><head><meta name="reply-to" content="office@firma.at"></head><body></body></html>"#;
-    assert_eq!(extract(&base(), html, None).emails, ["office@firma.at"]);
+    assert_eq!(
+        extract(&base(), html, None, &labels()).emails,
+        ["office@firma.at"]
+    );
     // Cloudflare: key 0x42 XOR "info@firma.de".
     let hex: String = std::iter::once(0x42u8)
         .chain(b"info@firma.de".iter().map(|b| b ^ 0x42))
@@ -465,7 +474,7 @@ fn share_links_are_not_profiles() {
 fn base_element_is_respected_for_links() {
     let html = r#"<html><head><base href="https://www.facebook.com/"></head>
         <body><a href="firmagmbh">fb</a></body></html>"#;
-    let c = extract(&base(), html, None);
+    let c = extract(&base(), html, None, &labels());
     assert_eq!(c.social[0].as_str(), "https://facebook.com/firmagmbh");
 }
 
@@ -508,7 +517,7 @@ fn merge_keeps_order_and_dedups() {
 
 fn quickly(what: &str, html: &str) {
     let started = Instant::now();
-    extract(&base(), html, Some("DE"));
+    extract(&base(), html, Some("DE"), &labels());
     let took = started.elapsed();
     // Wide tolerance: debug builds on a busy machine.
     assert!(took < Duration::from_secs(10), "{what}: {took:?}");
@@ -563,7 +572,7 @@ proptest::proptest! {
             r#"<p>{text}</p><a href="tel:{text}">x</a><a href="mailto:{text}">y</a><a href="{text}">z</a>"#
         );
         for region in [None, Some("DE"), Some("US"), Some("RU")] {
-            let c = extract(&base(), &html, region);
+            let c = extract(&base(), &html, region, &labels());
             for e in &c.emails {
                 proptest::prop_assert!(e.contains('@') && *e == e.to_lowercase());
             }

@@ -13,6 +13,7 @@ use scraper::{ElementRef, Html};
 use url::Url;
 
 use super::domain::Domain;
+pub use words::Lexicon;
 use words::classify;
 
 /// What a page of a company site is for.
@@ -98,8 +99,8 @@ const DOCUMENT_EXTENSIONS: &[&str] = &[
 
 /// The kind of page an address names by its path alone (`/produkte/`, `kontakt.html`,
 /// `mentions-legales`), with the same words the page picker uses; `None` when it names none.
-pub fn kind_of_url(url: &Url) -> Option<PageKind> {
-    words::classify(&[], url).map(|(kind, _)| kind)
+pub fn kind_of_url(url: &Url, lex: &Lexicon) -> Option<PageKind> {
+    words::classify(&[], url, lex).map(|(kind, _)| kind)
 }
 
 /// Links in `html` (a page at `base`) worth reading, best first, at most `max`; only pages of
@@ -109,7 +110,7 @@ pub fn kind_of_url(url: &Url) -> Option<PageKind> {
 ///
 /// Order: the best Products pages (up to half of `max`, at least one), then one Contact, one
 /// About and one Legal page, then more Products pages, then the rest by score.
-pub fn pick_pages(base: &Url, html: &str, max: usize) -> Vec<PageLink> {
+pub fn pick_pages(base: &Url, html: &str, max: usize, lex: &Lexicon) -> Vec<PageLink> {
     if max == 0 {
         return Vec::new();
     }
@@ -135,7 +136,7 @@ pub fn pick_pages(base: &Url, html: &str, max: usize) -> Vec<PageLink> {
         {
             continue;
         }
-        let Some((kind, score)) = classify(&anchor.labels, &url) else {
+        let Some((kind, score)) = classify(&anchor.labels, &url, lex) else {
             continue;
         };
         let link = PageLink {

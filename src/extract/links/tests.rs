@@ -12,7 +12,7 @@ fn page(nav: &str) -> String {
 
 /// (path-and-query, kind) of the chosen pages.
 fn picked(base: &str, html: &str, max: usize) -> Vec<(String, PageKind)> {
-    pick_pages(&url(base), html, max)
+    pick_pages(&url(base), html, max, &Lexicon::builtin())
         .into_iter()
         .map(|l| {
             let mut p = l.url.path().to_string();
@@ -75,7 +75,12 @@ fn german_site_products_first_then_contact_about_legal() {
 
 #[test]
 fn links_carry_text_and_score() {
-    let links = pick_pages(&url("https://www.lampen-import.de/"), &page(GERMAN), 6);
+    let links = pick_pages(
+        &url("https://www.lampen-import.de/"),
+        &page(GERMAN),
+        6,
+        &Lexicon::builtin(),
+    );
     let kontakt = links.iter().find(|l| l.kind == PageKind::Contact).unwrap();
     assert_eq!(kontakt.text, "Kontakt");
     assert_eq!(kontakt.score, TEXT_MATCH + LABEL_BONUS + URL_MATCH);
@@ -199,7 +204,7 @@ fn subdomains_are_the_same_site_other_domains_are_not() {
            <a href="https://shop.example.com/price-list.pdf">Price list</a>"#,
     );
     let base = url("https://www.example.com/");
-    let got: Vec<String> = pick_pages(&base, &html, 10)
+    let got: Vec<String> = pick_pages(&base, &html, 10, &Lexicon::builtin())
         .into_iter()
         .map(|l| l.url.to_string())
         .collect();
@@ -270,7 +275,7 @@ fn base_href_is_honoured() {
         <a href="katalog.pdf">Katalog</a>
         </body></html>"#;
     let base = url("https://www.example.com/index.php");
-    let got: Vec<String> = pick_pages(&base, html, 5)
+    let got: Vec<String> = pick_pages(&base, html, 5, &Lexicon::builtin())
         .into_iter()
         .map(|l| l.url.to_string())
         .collect();
@@ -301,7 +306,7 @@ fn ranking_within_a_kind() {
            <a href="/see">Read more about our products for industry</a>
            <a href="/shop/login">Shop</a>"#,
     );
-    let got = pick_pages(&url("https://example.com/"), &html, 10);
+    let got = pick_pages(&url("https://example.com/"), &html, 10, &Lexicon::builtin());
     let paths: Vec<(&str, u32)> = got.iter().map(|l| (l.url.path(), l.score)).collect();
     assert_eq!(
         paths,
@@ -334,7 +339,7 @@ fn labels_and_url_words_classify_links() {
             ("/AboutUs.aspx".to_string(), PageKind::About),
         ]
     );
-    let links = pick_pages(&url("https://example.com/"), &html, 10);
+    let links = pick_pages(&url("https://example.com/"), &html, 10, &Lexicon::builtin());
     assert_eq!(links[0].text, "Unsere Marken");
     assert_eq!(links[1].text, "Contact us");
 }
@@ -398,19 +403,19 @@ fn malformed_input_never_panics() {
         "<a href='https://xn--/'>Produkte</a><a href='https://localhost/x'>Produkte</a>",
     ];
     for html in inputs {
-        let got = pick_pages(&base, html, 3);
+        let got = pick_pages(&base, html, 3, &Lexicon::builtin());
         assert!(got.len() <= 3, "{html}");
         let _ = document_links(&base, html);
     }
     let long = "<a href=/produkte>".repeat(2000) + &"ü".repeat(500);
-    let got = pick_pages(&base, &long, 3);
+    let got = pick_pages(&base, &long, 3, &Lexicon::builtin());
     assert!(got.len() <= 1);
     assert!(
         got.iter()
             .all(|l| l.text.chars().count() <= MAX_TEXT_CHARS + 1)
     );
     // A base that is not a web page gives nothing.
-    assert!(pick_pages(&url("file:///tmp/x.html"), GERMAN, 5).is_empty());
+    assert!(pick_pages(&url("file:///tmp/x.html"), GERMAN, 5, &Lexicon::builtin()).is_empty());
 }
 
 #[test]

@@ -1,43 +1,12 @@
-//! The words that name the pages of a company site (built in from
-//! `query-templates/data/page-words.yaml`), and the classification of links by them.
+//! The words that name the pages of a company site (`reference::PageWords`, from
+//! `query-templates/data/page-words.yaml`) folded into a [`Lexicon`], and the classification of
+//! links by them.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-use serde::Deserialize;
 use url::Url;
 
+use crate::reference::page_words::{ByLanguage, PageWords};
+
 use super::{LABEL_BONUS, PageKind, TEXT_MATCH, URL_MATCH};
-
-/// The built-in word lists (users edit the file and rebuild).
-const PAGE_WORDS_YAML: &str = include_str!("../../../query-templates/data/page-words.yaml");
-
-/// Where [`PAGE_WORDS_YAML`] comes from, for messages.
-const PAGE_WORDS_FILE: &str = "query-templates/data/page-words.yaml";
-
-/// Words and phrases per language: ISO 639-1 code → words, as written in the file.
-type ByLanguage = BTreeMap<String, Vec<String>>;
-
-/// The word lists of `page-words.yaml`, one per page kind (plus the pages never read).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PageWords {
-    products: ByLanguage,
-    about: ByLanguage,
-    contact: ByLanguage,
-    legal: ByLanguage,
-    /// Privacy and cookie pages: never read, except when they are also the legal notice or a
-    /// contact page (`Impressum & Datenschutz` is one page on many German sites).
-    privacy: ByLanguage,
-    /// Login, cart and job pages: never read, except when they are also a contact page.
-    skip: ByLanguage,
-}
-
-impl PageWords {
-    fn parse(yaml: &str) -> Result<PageWords, serde_saphyr::Error> {
-        serde_saphyr::from_str(yaml)
-    }
-}
 
 /// A keyword list folded once: the words as a phrase, and with the spaces removed
 /// (`about us` also matches the URL segment `aboutus`).
@@ -87,16 +56,23 @@ impl Keywords {
     }
 }
 
-/// The word lists, folded, ready for [`classify`].
-struct Lexicon {
+/// The page words (`page-words.yaml`, or a `--templates` folder's), folded, ready for
+/// [`classify`]: built once per run from the catalogue's [`PageWords`].
+pub struct Lexicon {
     /// In pick order (Products, Contact, About, Legal): on a tie the earlier kind wins.
     kinds: Vec<(PageKind, Keywords)>,
     privacy: Keywords,
     unwanted: Keywords,
 }
 
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon").finish_non_exhaustive()
+    }
+}
+
 impl Lexicon {
-    fn new(words: &PageWords) -> Lexicon {
+    pub fn new(words: &PageWords) -> Lexicon {
         Lexicon {
             kinds: vec![
                 (PageKind::Products, Keywords::new(&words.products)),
@@ -110,20 +86,18 @@ impl Lexicon {
     }
 }
 
-/// The built-in word lists, parsed and folded on first use. The file is compiled in and parsed
-/// by a unit test, so a failure here is a bug in the file.
-static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let words = PageWords::parse(PAGE_WORDS_YAML)
-        .unwrap_or_else(|e| panic!("the built-in {PAGE_WORDS_FILE} is malformed: {e}"));
-    Lexicon::new(&words)
-});
+impl Lexicon {
+    /// The built-in page words, folded.
+    pub fn builtin() -> Lexicon {
+        Lexicon::new(&PageWords::builtin())
+    }
+}
 
 /// The kind of page a link leads to and its score, or `None` when it is none of them or is
 /// an unwanted page (login, cart, privacy, jobs).
-pub(super) fn classify(labels: &[String], url: &Url) -> Option<(PageKind, u32)> {
+pub(super) fn classify(labels: &[String], url: &Url, lex: &Lexicon) -> Option<(PageKind, u32)> {
     let labels: Vec<String> = labels.iter().map(|l| fold(l)).collect();
     let parts = url_parts(url);
-    let lex = &*LEXICON;
 
     let mut best: Option<(PageKind, u32, bool)> = None;
     for (kind, words) in &lex.kinds {
@@ -303,7 +277,7 @@ mod tests {
 
     #[test]
     fn keyword_lists_are_read_per_language() {
-        let words = PageWords::parse(PAGE_WORDS_YAML).unwrap();
+        let words = PageWords::builtin();
         let products = Keywords::new(&words.products);
         for w in [
             "products",
@@ -323,13 +297,12 @@ mod tests {
                     .all(|p| !p.starts_with("en ") && !p.starts_with("de "))
             );
         }
-        assert_eq!(LEXICON.kinds.len(), PICK_ORDER.len());
+        assert_eq!(Lexicon::builtin().kinds.len(), PICK_ORDER.len());
     }
 
     #[test]
     fn built_in_page_words_parse() {
-        let words =
-            PageWords::parse(PAGE_WORDS_YAML).unwrap_or_else(|e| panic!("{PAGE_WORDS_FILE}: {e}"));
+        let words = PageWords::builtin();
         let lists = [
             ("products", &words.products),
             ("about", &words.about),
@@ -351,12 +324,13 @@ mod tests {
                 }
             }
         }
-        // The lists in use are the built-in ones.
+        // The built-in lexicon is made of the built-in lists.
+        let lexicon = Lexicon::builtin();
         assert_eq!(
-            LEXICON.kinds[0].1.phrases,
+            lexicon.kinds[0].1.phrases,
             Keywords::new(&words.products).phrases
         );
-        assert_eq!(LEXICON.unwanted.phrases, Keywords::new(&words.skip).phrases);
+        assert_eq!(lexicon.unwanted.phrases, Keywords::new(&words.skip).phrases);
     }
 
     #[test]
