@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, mpsc};
 
 use super::{Grader, pages_from_store};
 use crate::control::Stop;
@@ -17,6 +17,36 @@ use crate::store::{Grade, Graded, LeadRecord, Selection, Store, StoreError, Stor
 
 /// Leads written to the store in one transaction at most.
 const BATCH: usize = 256;
+
+/// Bytes of pages graded at the same time at most (grading holds about fifteen times a site's
+/// pages in memory): sites of ordinary pages are graded on every core, a site of several
+/// pages at the body cap alone.
+pub const MEMORY_BUDGET: u64 = 16 * 1024 * 1024;
+
+/// The bytes of pages being graded, shared by the workers.
+struct Budget {
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+impl Budget {
+    /// Waits until `bytes` (at most the whole budget) fit, and takes them.
+    fn take(&self, bytes: u64) -> u64 {
+        let bytes = bytes.min(MEMORY_BUDGET);
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used + bytes > MEMORY_BUDGET && *used > 0 {
+            used = self.freed.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += bytes;
+        bytes
+    }
+
+    fn give(&self, bytes: u64) {
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used -= bytes;
+        self.freed.notify_all();
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScoreOptions {
@@ -81,12 +111,16 @@ pub fn run(
     progress.start(todo.len());
     let threads = opts.threads.clamp(1, todo.len().max(1));
     let next = AtomicUsize::new(0);
+    let budget = Budget {
+        used: Mutex::new(0),
+        freed: Condvar::new(),
+    };
     let (tx, rx) = mpsc::sync_channel::<Result<(LeadRecord, Graded), StoreError>>(BATCH);
     std::thread::scope(|scope| -> Result<(), StoreError> {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (todo, next) = (&todo, &next);
-            scope.spawn(move || grade_some(grader, store_path, todo, next, stop, &tx));
+            let (todo, next, budget) = (&todo, &next, &budget);
+            scope.spawn(move || grade_some(grader, store_path, todo, next, budget, stop, &tx));
         }
         drop(tx);
         let mut batch = Vec::with_capacity(BATCH);
@@ -119,6 +153,7 @@ fn grade_some(
     store_path: &Path,
     todo: &[ToGrade],
     next: &AtomicUsize,
+    budget: &Budget,
     stop: &Stop,
     tx: &mpsc::SyncSender<Result<(LeadRecord, Graded), StoreError>>,
 ) {
@@ -133,6 +168,7 @@ fn grade_some(
         let Some(site) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else {
             return;
         };
+        let taken = budget.take(site.bytes);
         let graded = store.pages_of(&site.domain).map(|pages| {
             let lead = grader.grade(site.domain.as_str(), &pages_from_store(pages));
             let stamp = Graded {
@@ -141,6 +177,7 @@ fn grade_some(
             };
             (lead.record(), stamp)
         });
+        budget.give(taken);
         if tx.send(graded).is_err() {
             return;
         }

@@ -1,22 +1,25 @@
 //! The lead sheet (`leads.xlsx` / `leads.csv`): written from the campaign store, or refreshed
 //! without ever losing a user's cell (SPEC §8–9).
 //!
-//! [`refresh`] is the one entry point: it reads the sheet (if there is one), merges the
-//! store's leads into it ([`model::merge`]: pure), and replaces the file safely
+//! [`refresh`] (`stage.rs`, the sheet stage) is the one entry point: it reads the sheet (if
+//! there is one), merges the store's leads into it ([`model::merge`]: pure), and replaces the
+//! file safely
 //! ([`safe`]: lock files, read-only files, a temporary file renamed over the target, rotated
 //! backups). [`csv`] and [`xlsx`] read and write the two formats.
 
 pub mod csv;
 pub mod model;
 pub mod safe;
+pub mod stage;
 pub mod style;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
 pub use model::{Cell, Flavor, LeadKey, MergeStats, SHEET_COLUMNS, SheetLead, Table};
+pub use stage::{refresh, refresh_with};
 
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 /// Grades that make the lead sheet; X (not a lead) only with [`SheetOptions::all`].
 pub const LEAD_GRADES: [&str; 4] = ["A", "B", "C", "D"];
@@ -151,32 +154,6 @@ pub fn flavor_of(path: &Path) -> Result<Flavor, SheetError> {
                 _ => format!(" (not .{other})"),
             },
         }),
-    }
-}
-
-/// Writes or refreshes the lead sheet `target` (`.xlsx` or `.csv`) from the store's leads.
-/// The library form of `prospect sheet`; `prospect run` calls it for the plan's
-/// `output.sheet`. It blocks (file and SQLite work, seconds for a big workbook): from async
-/// code call it on a blocking thread.
-pub fn refresh(
-    store: &Store,
-    target: &Path,
-    opts: &SheetOptions,
-) -> Result<SheetReport, SheetError> {
-    flavor_of(target)?;
-    let stored = store.sheet_leads()?;
-    refresh_with(&model::sheet_leads(&stored), target, opts)
-}
-
-/// [`refresh`] from leads already read (for tests and benchmarks).
-pub fn refresh_with(
-    leads: &[SheetLead],
-    target: &Path,
-    opts: &SheetOptions,
-) -> Result<SheetReport, SheetError> {
-    match flavor_of(target)? {
-        Flavor::Csv => csv::refresh(leads, target, opts),
-        Flavor::Xlsx => xlsx::refresh(leads, target, opts),
     }
 }
 

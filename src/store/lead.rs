@@ -115,6 +115,8 @@ pub struct StoredLead {
 pub struct ToGrade {
     pub domain: crate::extract::Domain,
     pub pages_at: i64,
+    /// The bytes of its pages (what grading it will hold in memory grows with them).
+    pub bytes: u64,
 }
 
 /// Which done sites the score stage grades.
@@ -187,10 +189,11 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT s.domain, coalesce((SELECT max(fetched_at) FROM pages p
-                                            WHERE p.domain = s.domain), 0),
-                        l.pages_at, l.domain IS NOT NULL
+                "SELECT s.domain, coalesce(p.at, 0), l.pages_at, l.domain IS NOT NULL,
+                        coalesce(p.bytes, 0)
                  FROM sites s LEFT JOIN leads l ON l.domain = s.domain
+                 LEFT JOIN (SELECT domain, max(fetched_at) AS at, sum(bytes) AS bytes
+                            FROM pages GROUP BY domain) p ON p.domain = s.domain
                  WHERE s.status = 'done' ORDER BY s.first_seen, s.rowid",
             )
             .map_err(|e| self.err(e))?;
@@ -201,15 +204,21 @@ impl Store {
                     r.get::<_, i64>(1)?,
                     r.get::<_, Option<i64>>(2)?,
                     r.get::<_, bool>(3)?,
+                    r.get::<_, i64>(4)?.max(0) as u64,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (domain, pages_at, lead_pages_at, has_lead) = row.map_err(|e| self.err(e))?;
+            let (domain, pages_at, lead_pages_at, has_lead, bytes) =
+                row.map_err(|e| self.err(e))?;
             let stale = !has_lead || lead_pages_at.unwrap_or(0) < pages_at;
             if selection == Selection::All || stale {
-                out.push(ToGrade { domain, pages_at });
+                out.push(ToGrade {
+                    domain,
+                    pages_at,
+                    bytes,
+                });
             }
         }
         Ok(out)
