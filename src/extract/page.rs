@@ -11,6 +11,13 @@ use super::tag;
 
 /// Longest text taken as one catalogue item; longer is a paragraph, not a product name.
 pub const MAX_ITEM_CHARS: usize = 160;
+/// Text kept of a page, of each kind (main, beside the items, header and footer): what a
+/// person reads of a page is in its first half megabyte, and a page at the body cap must
+/// not cost grading a hundred megabytes.
+pub const MAX_TEXT_BYTES: usize = 512 * 1024;
+/// Catalogue items, headings and image texts read of a page at most: the share of a
+/// catalogue is the same over its first thousand articles.
+pub const MAX_ITEMS: usize = 1000;
 
 /// What a page says, split the way grading needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -423,12 +430,16 @@ impl<'a> Walk<'a> {
             && let Some(alt) = el.attr("alt").map(clean).filter(|a| usable_item(a))
             && !ctx.cookie
         {
-            if !ctx.chrome && !ctx.in_item && self.catalogue {
+            if !ctx.chrome && !ctx.in_item && self.catalogue && self.heading_items.len() < MAX_ITEMS
+            {
                 self.heading_items.push(alt.clone());
             }
-            self.page.alts.push(alt);
+            if self.page.alts.len() < MAX_ITEMS {
+                self.page.alts.push(alt);
+            }
         }
-        if !ctx.chrome && !ctx.cookie && !ctx.in_item {
+        let items = self.card_items.len() + self.list_items.len() + self.row_items.len();
+        if !ctx.chrome && !ctx.cookie && !ctx.in_item && items < MAX_ITEMS {
             self.catalogue_element(er, name, tags, kinds, &mut ctx);
         }
         Some(ctx)
@@ -463,7 +474,7 @@ impl<'a> Walk<'a> {
     ) {
         if tags & tag::HEADING != 0 {
             let t = element_text(er, &mut self.scratch);
-            if !t.is_empty() {
+            if !t.is_empty() && self.page.headings.len() < MAX_ITEMS {
                 self.page.headings.push(t.clone());
                 if self.catalogue && name != "h1" && usable_item(&t) {
                     self.heading_items.push(t);
@@ -630,7 +641,11 @@ impl Lines {
     }
 
     /// Appends a text node: a word split across nodes (`<b>LED</b>-Lampe`) stays one word.
+    /// Past [`MAX_TEXT_BYTES`] the rest of the page is not kept.
     fn push(&mut self, text: &str) {
+        if self.out.len() >= MAX_TEXT_BYTES {
+            return;
+        }
         let bytes = text.as_bytes();
         // Most text nodes have single spaces between their words and no other white space:
         // taken whole.
