@@ -3,19 +3,14 @@
 //! redirects only within the API's own host, a capped body, and failures described without
 //! the URL (it can hold SerpApi's key). What a status means is `search::api`'s business.
 
-use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::clock::Clock as _;
-use governor::middleware::NoOpMiddleware;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use url::Url;
 
 use super::fetch::install_crypto_provider;
-use super::polite::{TokioClock, TokioInstant};
-use super::retry::Backoff;
+use super::polite::{HostKey, Politeness};
+use super::retry::{self, Backoff};
 
 /// How a search API client is built.
 #[derive(Debug, Clone)]
@@ -110,24 +105,9 @@ impl ApiHttpError {
     }
 }
 
-type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
-
-/// Spaces requests evenly (on tokio's clock, so tests can pause time).
-struct Pacer(Limiter);
-
-impl Pacer {
-    fn new(interval: Duration) -> Pacer {
-        let quota = Quota::with_period(interval.max(Duration::from_millis(1)))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN));
-        Pacer(RateLimiter::direct_with_clock(quota, TokioClock))
-    }
-
-    /// Waits until the next request may go.
-    async fn wait(&self) {
-        while let Err(not_until) = self.0.check() {
-            tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
-        }
-    }
+/// The pace of an API: one request at a time, `interval` apart (a little jitter on top).
+fn pace(interval: Duration) -> Politeness {
+    Politeness::new(interval, 1, None)
 }
 
 /// A client for one search API.
@@ -135,7 +115,9 @@ pub struct ApiHttp {
     http: reqwest::Client,
     request_timeout: Duration,
     body_cap: usize,
-    pacer: Mutex<std::sync::Arc<Pacer>>,
+    /// The API's pace: one request at a time, at least the interval apart (the same turns as
+    /// a web site's, for the API's own host).
+    pace: Mutex<Arc<Politeness>>,
     retries: u32,
     backoff: Mutex<Duration>,
 }
@@ -167,7 +149,7 @@ impl ApiHttp {
             http,
             request_timeout: config.request_timeout,
             body_cap: config.body_cap,
-            pacer: Mutex::new(std::sync::Arc::new(Pacer::new(config.interval))),
+            pace: Mutex::new(Arc::new(pace(config.interval))),
             retries: config.retries,
             backoff: Mutex::new(config.backoff),
         })
@@ -175,8 +157,7 @@ impl ApiHttp {
 
     /// Requests at most one per `interval` from now on.
     pub fn set_interval(&self, interval: Duration) {
-        *self.pacer.lock().unwrap_or_else(|p| p.into_inner()) =
-            std::sync::Arc::new(Pacer::new(interval));
+        *self.pace.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(pace(interval));
     }
 
     /// Waits `first` before the first retry (doubling after).
@@ -185,28 +166,40 @@ impl ApiHttp {
     }
 
     /// Sends `req` at the API's pace, trying again after a server error (5xx) or a connection
-    /// that was never made, up to the retries allowed; returns the last outcome and the number
-    /// of attempts.
+    /// that was never made, up to the retries allowed (the program's one retry loop,
+    /// [`retry::in_turns`]); returns the last outcome and the number of attempts.
     pub async fn exchange(&self, req: &ApiRequest<'_>) -> (Result<ApiAnswer, ApiHttpError>, u32) {
-        let pacer = self.pacer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let pace = self.pace.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let backoff = Backoff {
             base: *self.backoff.lock().unwrap_or_else(|p| p.into_inner()),
             max: Duration::MAX,
         };
-        let mut attempt = 0;
-        loop {
-            pacer.wait().await;
-            let outcome = self.send(req).await;
-            let retry = match &outcome {
+        let limits = retry::Limits {
+            retries: self.retries,
+            max_wait: Duration::MAX,
+            slow_after: Duration::MAX,
+        };
+        let key = HostKey::of_host(req.url.host_str().unwrap_or_default());
+        let judge = |outcome: &Result<ApiAnswer, ApiHttpError>, attempt: u32, _| {
+            let again = match outcome {
                 Ok(answer) => answer.status >= 500,
                 Err(failure) => failure.connect(),
             };
-            if retry && attempt < self.retries {
-                tokio::time::sleep(backoff.delay(attempt, 1.0)).await;
-                attempt += 1;
-                continue;
+            again.then(|| backoff.delay(attempt, 1.0))
+        };
+        match retry::in_turns(&pace, &key, limits, || self.send(req), judge).await {
+            Ok(last) => {
+                last.turn.finish(None);
+                (last.outcome, last.attempts)
             }
-            return (outcome, attempt + 1);
+            // The API's host is never set aside (no failure counts towards it).
+            Err(e) => (
+                Err(ApiHttpError::Failed {
+                    why: e.0,
+                    connect: false,
+                }),
+                0,
+            ),
         }
     }
 
@@ -312,19 +305,6 @@ mod tests {
         };
         assert_eq!(answer.header("Retry-After"), Some("5"));
         assert_eq!(answer.header("x-ratelimit-reset"), None);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_pacer_spaces_requests_evenly() {
-        let pacer = Pacer::new(Duration::from_millis(200));
-        let start = tokio::time::Instant::now();
-        let mut gaps = Vec::new();
-        for _ in 0..4 {
-            pacer.wait().await;
-            gaps.push(start.elapsed());
-        }
-        let ms: Vec<u128> = gaps.iter().map(Duration::as_millis).collect();
-        assert_eq!(ms, [0, 200, 400, 600]);
     }
 
     #[test]

@@ -437,63 +437,59 @@ impl Fetcher {
     ) -> Result<Raw, FetchError> {
         let host = url.host_str().unwrap_or_default().to_string();
         let key = HostKey::of_host(&host);
-        let mut attempt = 0;
-        loop {
-            let mut turn = self
-                .polite
-                .turn(&key)
-                .await
-                .map_err(|e| FetchError::SetAside(e.0))?;
-            let started = Instant::now();
-            let send = self.send(url, method.clone());
-            tokio::pin!(send);
-            let outcome = tokio::select! {
-                outcome = &mut send => outcome,
-                () = tokio::time::sleep(self.config.slow_after) => {
-                    turn.give_way();
-                    send.await
-                }
-            };
-            self.record(&key, started.elapsed(), &outcome);
-            let retry_wait = match &outcome {
+        let limits = retry::Limits {
+            retries: self.config.retries,
+            max_wait: self.config.retry_after_cap,
+            slow_after: self.config.slow_after,
+        };
+        let judge = |outcome: &Result<Raw, FetchError>, attempt: u32, took: Duration| {
+            self.record(&key, took, outcome);
+            match outcome {
                 Ok(raw) if raw.status == 429 || raw.status >= 500 => {
                     Some(raw.retry_after.unwrap_or_else(|| self.backoff(attempt)))
                 }
                 Err(FetchError::Timeout(_)) if patience == Patience::NoRetryAfterTimeout => None,
                 Err(e) if e.transient() => Some(self.backoff(attempt)),
                 _ => None,
-            };
-            let failure: Option<FetchError> = match (&outcome, retry_wait) {
-                (_, Some(wait))
-                    if attempt < self.config.retries && wait <= self.config.retry_after_cap =>
-                {
-                    turn.finish(Some(wait));
-                    attempt += 1;
-                    continue;
-                }
-                (Ok(raw), Some(_)) => Some(FetchError::Status(raw.status)),
-                (Err(e), _) if e.host_failure() => Some(e.clone()),
-                _ => None,
-            };
-            let state = turn.state();
-            match &failure {
-                Some(e) => {
-                    state.consecutive_failures += 1;
-                    if state.consecutive_failures >= self.config.failures_before_set_aside {
-                        state.set_aside = Some(format!(
-                            "{} failures in a row (last: {e})",
-                            state.consecutive_failures
-                        ));
-                    }
-                }
-                None if outcome.is_ok() => state.consecutive_failures = 0,
-                None => {}
             }
-            turn.finish(retry_wait);
-            return match failure {
-                Some(e) => Err(e),
-                None => outcome,
-            };
+        };
+        let retry::Attempted {
+            outcome,
+            mut turn,
+            wait,
+            ..
+        } = retry::in_turns(
+            &self.polite,
+            &key,
+            limits,
+            || self.send(url, method.clone()),
+            judge,
+        )
+        .await
+        .map_err(|e| FetchError::SetAside(e.0))?;
+        let failure: Option<FetchError> = match (&outcome, wait) {
+            (Ok(raw), Some(_)) => Some(FetchError::Status(raw.status)),
+            (Err(e), _) if e.host_failure() => Some(e.clone()),
+            _ => None,
+        };
+        let state = turn.state();
+        match &failure {
+            Some(e) => {
+                state.consecutive_failures += 1;
+                if state.consecutive_failures >= self.config.failures_before_set_aside {
+                    state.set_aside = Some(format!(
+                        "{} failures in a row (last: {e})",
+                        state.consecutive_failures
+                    ));
+                }
+            }
+            None if outcome.is_ok() => state.consecutive_failures = 0,
+            None => {}
+        }
+        turn.finish(wait);
+        match failure {
+            Some(e) => Err(e),
+            None => outcome,
         }
     }
 

@@ -1,7 +1,79 @@
-//! When to try a request again, for every request of the program (pages and search APIs):
-//! exponential backoff with jitter, and what a `Retry-After` header asks.
+//! Trying a request again, for every request of the program (pages and search APIs): the one
+//! retry loop (each attempt in a turn of its host), exponential backoff with jitter, and what a
+//! `Retry-After` header asks.
 
+use std::future::Future;
 use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
+
+use super::polite::{HostKey, Politeness, SetAside, Turn};
+
+/// How far the retry loop goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Tries after the first.
+    pub retries: u32,
+    /// A longer wait than this is not waited for: the last outcome stands.
+    pub max_wait: Duration,
+    /// A request not answered within this gives its place under the concurrency cap.
+    pub slow_after: Duration,
+}
+
+/// The last attempt of a request: its outcome, the turn it came in (not yet finished: the
+/// caller records how it went and finishes it), the wait its outcome asked for, and how many
+/// attempts were made.
+pub(crate) struct Attempted<T> {
+    pub outcome: T,
+    pub turn: Turn,
+    pub wait: Option<Duration>,
+    pub attempts: u32,
+}
+
+/// Sends a request in turns of its host (the host's pace, the global cap): `send` makes one
+/// attempt, `judge` says from its outcome (and the attempt number, and how long it took) how
+/// long to wait before the next, or that it stands; a wait is taken while attempts and
+/// [`Limits::max_wait`] allow.
+pub(crate) async fn in_turns<T, Fut>(
+    polite: &Politeness,
+    key: &HostKey,
+    limits: Limits,
+    mut send: impl FnMut() -> Fut,
+    mut judge: impl FnMut(&T, u32, Duration) -> Option<Duration>,
+) -> Result<Attempted<T>, SetAside>
+where
+    Fut: Future<Output = T>,
+{
+    let mut attempt = 0;
+    loop {
+        let mut turn = polite.turn(key).await?;
+        let started = Instant::now();
+        let request = send();
+        tokio::pin!(request);
+        let outcome = tokio::select! {
+            outcome = &mut request => outcome,
+            () = tokio::time::sleep(limits.slow_after) => {
+                turn.give_way();
+                request.await
+            }
+        };
+        let wait = judge(&outcome, attempt, started.elapsed());
+        match wait {
+            Some(w) if attempt < limits.retries && w <= limits.max_wait => {
+                turn.finish(Some(w));
+                attempt += 1;
+            }
+            _ => {
+                return Ok(Attempted {
+                    outcome,
+                    turn,
+                    wait,
+                    attempts: attempt + 1,
+                });
+            }
+        }
+    }
+}
 
 /// Exponential backoff: `base`, doubling each attempt, at most `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
