@@ -185,7 +185,7 @@ fn publisher_name(part: &str) -> Option<String> {
 }
 
 /// A legal name inside a piece of text: words up to and including a legal form.
-fn legal_name(part: &str) -> Option<String> {
+pub(crate) fn legal_name(part: &str) -> Option<String> {
     let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
     let text = text
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '©' || c == ' ' || c == '-')
