@@ -39,12 +39,12 @@ pub struct SiteCheck {
 }
 
 impl SiteCheck {
-    /// The grade for reports: A/B/C/D/X, or `none` for a missing site, `parked`.
-    pub fn grade_text(&self) -> String {
+    /// The site's grade: A/B/C/D/X (a parked domain is X), none without a site.
+    pub fn grade_text(&self) -> Option<String> {
         match &self.outcome {
-            SiteOutcome::Missing(_) => "none".into(),
-            SiteOutcome::Parked => "parked".into(),
-            SiteOutcome::Graded { grade, .. } => grade.as_str().into(),
+            SiteOutcome::Missing(_) => None,
+            SiteOutcome::Parked => Some("X".into()),
+            SiteOutcome::Graded { grade, .. } => Some(grade.as_str().into()),
         }
     }
 
@@ -53,7 +53,7 @@ impl SiteCheck {
         let domain = self.domain.as_deref().unwrap_or("-");
         let mut s = match &self.outcome {
             SiteOutcome::Missing(why) => format!("no site ({why})"),
-            SiteOutcome::Parked => format!("{domain} is a parked domain"),
+            SiteOutcome::Parked => format!("{domain} graded X: a parked domain (for sale)"),
             SiteOutcome::Graded {
                 grade,
                 share,
@@ -62,7 +62,11 @@ impl SiteCheck {
                 company_agrees,
                 country_agrees,
             } => {
-                let mut s = format!("{domain} graded {} ({:.0} % ours)", grade.as_str(), share * 100.0);
+                let mut s = format!(
+                    "{domain} graded {} ({:.0} % ours)",
+                    grade.as_str(),
+                    share * 100.0
+                );
                 if let Some(c) = site_company {
                     s.push_str(&format!("; site name {c}"));
                     if *company_agrees == Some(false) {
@@ -90,7 +94,10 @@ impl SiteCheck {
 pub enum Visit {
     /// Visit this registrable domain (home page from the signature's website when it is on
     /// the same domain).
-    Site { domain: String, website: Option<String> },
+    Site {
+        domain: String,
+        website: Option<String>,
+    },
     /// Nothing to visit: the check is this.
     Known(SiteCheck),
     /// Not checked (a known buyer, a platform, an imitation of a known buyer).
@@ -113,7 +120,11 @@ pub fn to_visit(a: &Analysis) -> Visit {
     match (&a.sender_domain, a.free_mail) {
         (Some(d), false) => Visit::Site {
             domain: d.clone(),
-            website: a.contact.website.clone().filter(|_| website_domain.as_deref() == Some(d)),
+            website: a
+                .contact
+                .website
+                .clone()
+                .filter(|_| website_domain.as_deref() == Some(d)),
         },
         _ => match website_domain {
             Some(d) if !builtin().is_free_mail(&d) => Visit::Site {
@@ -134,10 +145,14 @@ pub fn hints(a: &Analysis, no_site: bool) -> Vec<String> {
     let mut out = Vec::new();
     let c = &a.contact;
     if let Some(same) = c.phones.iter().find(|p| c.faxes.contains(p)) {
-        out.push(format!("phone and fax are the same number ({same}): a small company"));
+        out.push(format!(
+            "phone and fax are the same number ({same}): a small company"
+        ));
     }
     if no_site && c.website.is_none() {
-        out.push("no website at all: a small company, or one that does not care for the internet".into());
+        out.push(
+            "no website at all: a small company, or one that does not care for the internet".into(),
+        );
     }
     out
 }
@@ -178,7 +193,10 @@ pub fn from_lead(a: &Analysis, domain: &str, lead: &Lead, home_text: &str) -> Si
 /// Whether two names are the same company: most of their distinctive words (legal forms and
 /// words of two letters or fewer left out) are shared.
 pub fn same_company(a: &str, b: &str) -> bool {
-    let forms = ["gmbh", "ltd", "llc", "inc", "bv", "sl", "srl", "sa", "spa", "ag", "kg", "co", "sp", "zoo", "ooo", "limited", "company", "corp"];
+    let forms = [
+        "gmbh", "ltd", "llc", "inc", "bv", "sl", "srl", "sa", "spa", "ag", "kg", "co", "sp", "zoo",
+        "ooo", "limited", "company", "corp",
+    ];
     let words = |s: &str| -> Vec<String> {
         fold(s)
             .split(' ')
@@ -200,8 +218,14 @@ mod tests {
 
     #[test]
     fn company_names_agree_on_their_distinctive_words() {
-        assert!(same_company("Lumimport Ibérica S.L.", "LUMIMPORT IBERICA SL"));
-        assert!(!same_company("Eurolux Distribution B.V.", "Eurolux Trading Ltd"));
+        assert!(same_company(
+            "Lumimport Ibérica S.L.",
+            "LUMIMPORT IBERICA SL"
+        ));
+        assert!(!same_company(
+            "Eurolux Distribution B.V.",
+            "Eurolux Trading Ltd"
+        ));
         assert!(same_company("BrightPath Home LLC", "BrightPath Home"));
     }
 }

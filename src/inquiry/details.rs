@@ -42,8 +42,10 @@ impl Products {
         let mut phrases = Vec::new();
         let mut langs: Vec<String> = vec!["en".into()];
         for (i, p) in plan.products.iter().enumerate() {
-            let mut terms: Vec<(String, String)> =
-                p.terms().map(|t| (t.to_string(), "en".to_string())).collect();
+            let mut terms: Vec<(String, String)> = p
+                .terms()
+                .map(|t| (t.to_string(), "en".to_string()))
+                .collect();
             for (lang, names) in &p.names {
                 if !langs.contains(lang) {
                     langs.push(lang.clone());
@@ -51,7 +53,10 @@ impl Products {
                 terms.extend(names.iter().map(|n| (n.clone(), lang.clone())));
             }
             for (text, lang) in terms {
-                let ws: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect();
+                let ws: Vec<&str> = text
+                    .split(|c: char| c.is_whitespace() || c == '-')
+                    .filter(|w| !w.is_empty())
+                    .collect();
                 if ws.len() < 2 {
                     continue;
                 }
@@ -168,7 +173,9 @@ impl Products {
             for (start, line) in &folded_lines {
                 let code = codes.iter().find(|c| line.contains(&format!(" {c} ")));
                 if let Some(code) = code
-                    && SPEC.is_match(&text[*start..(*start + line.len().saturating_sub(2)).min(text.len())])
+                    && SPEC.is_match(
+                        &text[*start..(*start + line.len().saturating_sub(2)).min(text.len())],
+                    )
                 {
                     let _ = code;
                     found.push((i, *start, *start));
@@ -185,7 +192,11 @@ impl Products {
         &self.names[i]
     }
 
-    fn same_range(&self, hits: &[crate::score::matcher::Hit], h: &crate::score::matcher::Hit) -> Vec<usize> {
+    fn same_range(
+        &self,
+        hits: &[crate::score::matcher::Hit],
+        h: &crate::score::matcher::Hit,
+    ) -> Vec<usize> {
         hits.iter()
             .filter(|o| o.start == h.start && o.end == h.end)
             .map(|o| o.term)
@@ -216,14 +227,14 @@ static SPEC: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         \b\d+(?:[.,]\d+)?\s?(?:w|watt|watts|вт|lm|лм|lumens?|v|vac|vdc|в|hz|mm|cm|ft|inch|ma|lm/w|h)\b
       | \b\d{4}\s?(?:k|к)\b
-      | \b(?:ra|cri|irc|pf|ugr)\s?(?:[<>≥≤=]|&gt;|&lt;)\s?\d
+      | \b(?:ra|cri|irc|pf|ugr)\s?(?:[<>≥≤=]|&gt;|&lt;)\s?\d+(?:[.,]\d+)?
       | \bip\s?[2-6][0-9]\b")
 });
 
 /// Quantities: a number with a unit of count, `2x40HQ`, or `120 x item` at a line's start.
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
-        \b\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)?\b
+        \b\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)\b
       | \b\d+\s?(?:pcs|pieces|pc|units|uds|unidades|stk\.?|stück|szt\.?|шт\.?|adet|pezzi|pz|pièces|sets|cartons|containers|контейнеров)\b
       | \b\d+\s?x\s?(?:20|40)\s?(?:gp|hq|ft)\b
       | (?m:^\s*\d+\s?x\s)
@@ -240,13 +251,14 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A date written in digits (`15.03.2027`, `2026-12-18`, `15/01`).
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?|\d{4}-\d{2}-\d{2}|\d+\s?(?:days|weeks|días|semanas|jours|giorni|tage|dni|дней|gün))\b")
+    re(
+        r"\b(?:\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?|\d{4}-\d{2}-\d{2}|\d+\s?(?:days|weeks|días|semanas|jours|giorni|tage|dni|дней|gün))\b",
+    )
 });
 
 /// Product codes: letters and digits mixed (`A60`, `ST64`, `BW-A60-09`).
-static MODEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:[A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)\b")
-});
+static MODEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:[A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)\b"));
 
 pub(crate) fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern: {e}"))
@@ -313,7 +325,8 @@ const MAX_VALUES: usize = 8;
 
 fn push(list: &mut Vec<String>, value: &str) {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !v.is_empty() && list.len() < MAX_VALUES && !list.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
+    if !v.is_empty() && list.len() < MAX_VALUES && !list.iter().any(|x| x.eq_ignore_ascii_case(&v))
+    {
         list.push(v);
     }
 }
@@ -335,7 +348,9 @@ pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool)
         .collect();
     d.models.retain(|m| {
         let f = fold(m);
-        models.contains(&f) || m.contains('-') || m.chars().filter(char::is_ascii_digit).count() >= 2
+        models.contains(&f)
+            || m.contains('-')
+            || m.chars().filter(char::is_ascii_digit).count() >= 2
     });
     for m in SPEC.find_iter(text) {
         push(&mut d.specs, m.as_str());
@@ -362,15 +377,19 @@ pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool)
         }
     }
     // Short shipping terms only in capitals (`FOB`, not the word "fob" or "ship").
-    d.shipping.retain(|s| s.len() > 4 || s.chars().all(|c| !c.is_lowercase()));
-    d.payment.retain(|s| s.len() > 3 || s.chars().all(|c| !c.is_lowercase()));
+    d.shipping
+        .retain(|s| s.len() > 4 || s.chars().all(|c| !c.is_lowercase()));
+    d.payment
+        .retain(|s| s.len() > 3 || s.chars().all(|c| !c.is_lowercase()));
     if products_named {
         for m in MONEY.find_iter(text) {
             let sentence = sentence_at(text, m.start(), m.end());
             let folded = format!(" {} ", fold(&sentence));
-            let about_price = words.phrases.find(&folded).iter().any(|f| {
-                matches!(f.list, List::Request | List::TargetPrice | List::Shipping)
-            });
+            let about_price = words
+                .phrases
+                .find(&folded)
+                .iter()
+                .any(|f| matches!(f.list, List::Request | List::TargetPrice | List::Shipping));
             if about_price {
                 push(&mut d.target_price, m.as_str());
             }
@@ -419,7 +438,10 @@ mod tests {
         assert_eq!(names("RFQ for LED filament bulbs"), ["LED bulb"]);
         assert_eq!(names("Tubos LED T8 y LED-Lampen"), ["LED bulb", "LED tube"]);
         assert_eq!(names("LED panel lamps only"), Vec::<String>::new());
-        assert_eq!(names("Same as PO 31, 2x40HQ, A60 9W 4000K E27."), ["LED bulb"]);
+        assert_eq!(
+            names("Same as PO 31, 2x40HQ, A60 9W 4000K E27."),
+            ["LED bulb"]
+        );
         assert_eq!(names("bulbs, tubes, panels"), Vec::<String>::new());
     }
 
@@ -434,7 +456,10 @@ mod tests {
         assert!(d.models.contains(&"A60".to_string()), "{d:?}");
         assert!(!d.quantities.is_empty() && !d.payment.is_empty(), "{d:?}");
         assert!(d.certifications.contains(&"CE".to_string()), "{d:?}");
-        assert!(!d.delivery.is_empty() && !d.target_price.is_empty(), "{d:?}");
+        assert!(
+            !d.delivery.is_empty() && !d.target_price.is_empty(),
+            "{d:?}"
+        );
         assert_eq!(d.kinds(), 7, "{d:?}");
     }
 }

@@ -13,7 +13,10 @@ const HOUR: i64 = 3600;
 
 /// The deadline to answer (Unix time), from the message's date (or `now` without one).
 pub fn reply_by(level: u8, date: Option<Stamp>, now: i64) -> Option<i64> {
-    let at = date.unwrap_or(Stamp { unix: now, offset: 0 });
+    let at = date.unwrap_or(Stamp {
+        unix: now,
+        offset: 0,
+    });
     match level {
         1 => Some(same_working_day(at)),
         2 => Some(at.unix + 3 * DAY),
@@ -97,15 +100,19 @@ pub fn next_step(
         if has("online-listing-cost") {
             don_t.push("pay for a listing");
         }
-        let verify = if has("lookalike-domain") || has("freemail-big-company") || has("reply-to-mismatch") {
-            "; if in doubt, call the company on the number of its official site"
-        } else {
-            ""
-        };
+        let verify =
+            if has("lookalike-domain") || has("freemail-big-company") || has("reply-to-mismatch") {
+                "; if in doubt, call the company on the number of its official site"
+            } else {
+                ""
+            };
         return if don_t.is_empty() {
             format!("Do not answer as a sale: treat as a scam or junk{verify}")
         } else {
-            format!("Do not {}: treat as a scam or junk{verify}", don_t.join(", "))
+            format!(
+                "Do not {}: treat as a scam or junk{verify}",
+                don_t.join(", ")
+            )
         };
     }
     let products = if a.products.is_empty() {
@@ -114,7 +121,9 @@ pub fn next_step(
         a.products.join(" and ")
     };
     let research = match site.map(|s| &s.outcome) {
-        Some(SiteOutcome::Graded { grade, .. }) => format!(" (its site is graded {})", grade.as_str()),
+        Some(SiteOutcome::Graded { grade, .. }) => {
+            format!(" (its site is graded {})", grade.as_str())
+        }
         _ => String::new(),
     };
     match level {
@@ -136,7 +145,9 @@ pub fn next_step(
             if a.products.is_empty() {
                 "After levels 1–3: standard template, ask which products, quantities and full contact details".to_string()
             } else {
-                format!("After levels 1–3: standard template for {products}, ask for quantities, specifications and full contact details")
+                format!(
+                    "After levels 1–3: standard template for {products}, ask for quantities, specifications and full contact details"
+                )
             }
         }
     }
@@ -149,10 +160,16 @@ mod tests {
     #[test]
     fn level_one_is_due_the_same_working_day() {
         // Mon 2026-11-09 10:19 +01:00 → 18:00 +01:00 the same day.
-        let monday = Stamp { unix: 1_794_215_991, offset: 60 };
+        let monday = Stamp {
+            unix: 1_794_215_991,
+            offset: 60,
+        };
         assert_eq!(reply_by(1, Some(monday), 0), Some(1_794_243_600));
         // Sat 2026-11-21 20:31 +03:00 → Mon 2026-11-23 18:00 +03:00.
-        let saturday = Stamp { unix: 1_795_282_262, offset: 180 };
+        let saturday = Stamp {
+            unix: 1_795_282_262,
+            offset: 180,
+        };
         assert_eq!(reply_by(1, Some(saturday), 0), Some(1_795_446_000));
         assert_eq!(reply_by(3, Some(monday), 0), Some(monday.unix + 86_400));
         assert_eq!(reply_by(4, Some(monday), 0), None);

@@ -84,13 +84,7 @@ fn markers(lines: &[&str], words: &Words) -> Vec<Option<Marker>> {
         }
         let dashes = bare.starts_with("---") || bare.starts_with("___") || bare.starts_with("***");
         let folded = format!(" {} ", fold(bare));
-        let has = |list: List| {
-            words
-                .phrases
-                .find(&folded)
-                .iter()
-                .any(|f| f.list == list)
-        };
+        let has = |list: List| words.phrases.find(&folded).iter().any(|f| f.list == list);
         if (dashes || bare.len() < 60) && has(List::Forwarded) {
             out[i] = Some(Marker::Forward);
         } else if dashes && has(List::OriginalMessage) {
@@ -164,9 +158,11 @@ fn split(text: &str, subject: &str, words: &Words) -> Split {
     replies = replies.max(depth);
     let fw_subject = {
         let s = fold(subject);
-        ["fw ", "fwd ", "wg ", "tr ", "rv ", "enc ", "i ", "пер ", "ilt "]
-            .iter()
-            .any(|p| s.starts_with(p))
+        [
+            "fw ", "fwd ", "wg ", "tr ", "rv ", "enc ", "i ", "пер ", "ilt ",
+        ]
+        .iter()
+        .any(|p| s.starts_with(p))
     };
     if forward_at.is_none() && fw_subject {
         forward_at = (0..lines.len()).find(|&i| marks[i] == Some(Marker::HeaderBlock));
@@ -402,11 +398,8 @@ pub fn read(mail: &Mail, words: &Words) -> Letter {
     // A colleague's forward (same domain as the recipient): the inquiry is the forwarded one.
     if let Some(at) = s.forward_at {
         let from_domain = mail.from.as_ref().and_then(|a| registrable(&a.email));
-        let internal = from_domain.is_some()
-            && mail
-                .to
-                .iter()
-                .any(|t| registrable(&t.email) == from_domain);
+        let internal =
+            from_domain.is_some() && mail.to.iter().any(|t| registrable(&t.email) == from_domain);
         if internal {
             let (inner_from, inner_subject, inner_text) = forwarded(&mail.text, at, words);
             if inner_from.is_some() {
@@ -448,7 +441,10 @@ pub fn read(mail: &Mail, words: &Words) -> Letter {
         if let Some(m) = &f.message {
             let mut body = m.clone();
             // The form's other fields are the signature.
-            for v in [&f.name, &f.company, &f.phone, &f.country].into_iter().flatten() {
+            for v in [&f.name, &f.company, &f.phone, &f.country]
+                .into_iter()
+                .flatten()
+            {
                 body.push('\n');
                 body.push_str(v);
             }
@@ -484,7 +480,10 @@ mod tests {
     #[test]
     fn addresses_in_header_values() {
         let a = address_in("Lily Chen [mailto:Sales@B.test]").unwrap();
-        assert_eq!((a.name.as_deref(), a.email.as_str()), (Some("Lily Chen"), "sales@b.test"));
+        assert_eq!(
+            (a.name.as_deref(), a.email.as_str()),
+            (Some("Lily Chen"), "sales@b.test")
+        );
         let a = address_in("\"Weber, M\" <m@obi.de>").unwrap();
         assert_eq!(a.email, "m@obi.de");
         assert_eq!(address_in("no address"), None);

@@ -76,10 +76,7 @@ pub fn type_words(scan: &Scan<'_>, letter: &Letter, contact: &Contact) -> TypeWo
                 .iter()
                 .any(|f| f.list == List::Stores)
     });
-    let named = [
-        letter.fields.business_type.clone(),
-        contact.company.clone(),
-    ];
+    let named = [letter.fields.business_type.clone(), contact.company.clone()];
     for text in named.into_iter().flatten() {
         let s = Scan::new(&text, words);
         let ty = if s.has(List::OwnBrand) {
@@ -143,7 +140,10 @@ pub fn level(a: &Analysis, scam: bool, stored: Option<Grade>) -> (u8, String) {
         return (1, format!("has visited us: \"{e}\""));
     }
     if let Some(b) = &a.known_buyer {
-        return (1, format!("{b}, a known buyer, writing from its own domain"));
+        return (
+            1,
+            format!("{b}, a known buyer, writing from its own domain"),
+        );
     }
     if let Some(g) = stored.filter(|g| matches!(g, Grade::A | Grade::B)) {
         return (
@@ -152,7 +152,10 @@ pub fn level(a: &Analysis, scam: bool, stored: Option<Grade>) -> (u8, String) {
         );
     }
     if a.replies >= LONG_THREAD {
-        return (2, format!("a long exchange: {} earlier messages quoted", a.replies));
+        return (
+            2,
+            format!("a long exchange: {} earlier messages quoted", a.replies),
+        );
     }
     let kinds = a.details.kinds();
     let c = &a.contact;
@@ -173,7 +176,10 @@ pub fn level(a: &Analysis, scam: bool, stored: Option<Grade>) -> (u8, String) {
     if !a.products.is_empty() && requirement {
         return (
             3,
-            format!("names {} with concrete requirements", a.products.join(" and ")),
+            format!(
+                "names {} with concrete requirements",
+                a.products.join(" and ")
+            ),
         );
     }
     let why = if a.products.is_empty() {

@@ -9,7 +9,7 @@
 pub mod background;
 pub mod details;
 pub mod followup;
-mod html;
+pub mod html;
 pub mod letter;
 pub mod level;
 pub mod read;
@@ -156,14 +156,31 @@ impl Context {
             .position(|b| b.domains.iter().any(|d| d == domain))
     }
 
-    /// The first known buyer named in a text (whole words).
+    /// The first known buyer named in a text (whole words; a name of four letters or fewer
+    /// written as the list writes it, so the surname Obi is not OBI).
     pub fn buyer_named(&self, text: &str) -> Option<usize> {
         let folded = format!(" {} ", fold(text));
         self.buyer_names
             .iter()
             .filter(|(n, _)| folded.contains(&format!(" {n} ")))
+            .filter(|(n, i)| n.chars().count() > 4 || self.written_as_listed(text, *i))
             .max_by_key(|(n, _)| n.len())
             .map(|(_, i)| *i)
+    }
+
+    /// Whether a short buyer name stands in a text in the list's own letters.
+    fn written_as_listed(&self, text: &str, i: usize) -> bool {
+        let mut names = vec![self.buyers[i].name.clone()];
+        if let Some(c) = self
+            .words
+            .chains
+            .iter()
+            .find(|c| c.name == self.buyers[i].name)
+        {
+            names.extend(c.aliases.iter().cloned());
+        }
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|w| names.iter().any(|n| n == w))
     }
 }
 
@@ -326,14 +343,21 @@ pub fn analyse(mail: &Mail, ctx: &Context) -> Analysis {
 
 /// The known buyer the sender writes as: in its display name, its company, its signature,
 /// a sentence about itself or the subject.
-fn claimed_buyer(letter: &Letter, contact: &Contact, scan: &Scan<'_>, ctx: &Context) -> Option<usize> {
+fn claimed_buyer(
+    letter: &Letter,
+    contact: &Contact,
+    scan: &Scan<'_>,
+    ctx: &Context,
+) -> Option<usize> {
     let mut texts: Vec<String> = Vec::new();
     texts.extend(letter.sender.as_ref().and_then(|s| s.name.clone()));
     texts.extend(contact.company.clone());
     for f in scan.hits(List::SelfIntro) {
         texts.push(scan.sentence(f));
     }
-    texts.push(letter.subject.clone());
+    if letter.platform.is_none() {
+        texts.push(letter.subject.clone());
+    }
     texts.iter().find_map(|t| ctx.buyer_named(t))
 }
 

@@ -133,7 +133,11 @@ fn list_dir(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            each(Err(error(dir, None, format!("cannot read the folder: {e}"))));
+            each(Err(error(
+                dir,
+                None,
+                format!("cannot read the folder: {e}"),
+            )));
             return;
         }
     };

@@ -11,13 +11,20 @@ use super::Inquiry;
 /// then by source; scams last.
 pub fn sort(list: &mut [Inquiry]) {
     list.sort_by(|a, b| {
-        (a.scam, a.level, a.reply_by.is_none(), a.reply_by, &a.analysis.source).cmp(&(
-            b.scam,
-            b.level,
-            b.reply_by.is_none(),
-            b.reply_by,
-            &b.analysis.source,
-        ))
+        (
+            a.scam,
+            a.level,
+            a.reply_by.is_none(),
+            a.reply_by,
+            &a.analysis.source,
+        )
+            .cmp(&(
+                b.scam,
+                b.level,
+                b.reply_by.is_none(),
+                b.reply_by,
+                &b.analysis.source,
+            ))
     });
 }
 
@@ -75,7 +82,7 @@ pub fn json(i: &Inquiry) -> serde_json::Value {
         "buyer_type": i.buyer_type.as_str(),
         "scam": i.scam,
         "signs": i.signs.iter().map(|s| serde_json::json!({"code": s.code, "evidence": s.evidence})).collect::<Vec<_>>(),
-        "site_grade": i.site.as_ref().map(|s| s.grade_text()),
+        "site_grade": i.site.as_ref().and_then(|s| s.grade_text()),
         "site_check": i.site.as_ref().map(|s| s.describe()),
         "reply_by": i.reply_by.map(rfc3339),
         "next_step": i.next_step,
@@ -113,7 +120,15 @@ pub fn text(list: &[Inquiry], now: i64) -> String {
             (None, None) => "-".into(),
         };
         let free = if a.free_mail { " (free mail)" } else { "" };
-        let _ = writeln!(s, "  subject:   {}", if a.subject.is_empty() { "-" } else { &a.subject });
+        let _ = writeln!(
+            s,
+            "  subject:   {}",
+            if a.subject.is_empty() {
+                "-"
+            } else {
+                &a.subject
+            }
+        );
         let _ = writeln!(s, "  from:      {from}{free}");
         if let Some(r) = &a.reply_to {
             let _ = writeln!(s, "  reply-to:  {r}");

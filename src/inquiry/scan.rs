@@ -52,7 +52,10 @@ impl<'a> Scan<'a> {
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         let first = self.words.partition_point(|w| w.end <= start);
         let last = self.words.partition_point(|w| w.start < end);
-        match (self.words.get(first), last.checked_sub(1).and_then(|l| self.words.get(l))) {
+        match (
+            self.words.get(first),
+            last.checked_sub(1).and_then(|l| self.words.get(l)),
+        ) {
             (Some(a), Some(b)) if first < last => (a.orig_start, b.orig_end),
             _ => (0, 0),
         }
@@ -90,11 +93,7 @@ pub fn sentence_at(text: &str, a: usize, b: usize) -> String {
         .rev()
         .find(|(i, c)| {
             is_end(*c)
-                && (*c != '.'
-                    || text[i + 1..]
-                        .chars()
-                        .next()
-                        .is_none_or(char::is_whitespace))
+                && (*c != '.' || text[i + 1..].chars().next().is_none_or(char::is_whitespace))
         })
         .map_or(0, |(i, c)| i + c.len_utf8());
     let mut end = text[b..]
@@ -139,10 +138,7 @@ mod tests {
         let text = "Hello. We want FREE samples of all your models.\nThanks";
         let scan = Scan::new(text, builtin());
         let f = scan.hits(List::SampleHunting).next().unwrap();
-        assert_eq!(
-            scan.sentence(f),
-            "We want FREE samples of all your models."
-        );
+        assert_eq!(scan.sentence(f), "We want FREE samples of all your models.");
         assert_eq!(sentence_at("a 1.5 W lamp. b", 2, 5), "a 1.5 W lamp.");
     }
 }

@@ -186,7 +186,13 @@ pub fn contact(sig: &[String], fields: &Fields, sender: Option<&Addr>, words: &W
 }
 
 /// Reads phones and faxes (with the country for numbers without a prefix).
-pub fn numbers(sig: &[String], fields: &Fields, region: Option<&str>, c: &mut Contact, words: &Words) {
+pub fn numbers(
+    sig: &[String],
+    fields: &Fields,
+    region: Option<&str>,
+    c: &mut Contact,
+    words: &Words,
+) {
     let mut lines: Vec<String> = sig.to_vec();
     if let Some(p) = &fields.phone {
         lines.push(format!("Tel {p}"));
@@ -233,7 +239,10 @@ fn phone_segments(line: &str, words: &Words) -> Vec<(String, bool)> {
         if (7..=15).contains(&digits) {
             let before = fold(&line[..start]);
             let label_words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
-            let folded_label = format!(" {} ", label_words.into_iter().rev().collect::<Vec<_>>().join(" "));
+            let folded_label = format!(
+                " {} ",
+                label_words.into_iter().rev().collect::<Vec<_>>().join(" ")
+            );
             let fax = words
                 .phrases
                 .find(&folded_label)
@@ -291,7 +300,10 @@ pub fn country_of_phone(e164: &str) -> Option<(String, u16)> {
 fn looks_like_name(line: &str, words: &Words) -> bool {
     let t = line.trim();
     let n = t.split_whitespace().count();
-    if !(1..=4).contains(&n) || t.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':') {
+    if !(1..=4).contains(&n)
+        || t.chars()
+            .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+    {
         return false;
     }
     if legal_name(t).is_some() {
@@ -316,10 +328,12 @@ fn company(sig: &[String], sender: Option<&Addr>, words: &Words) -> Option<Strin
             .collect()
     };
     for line in sig {
+        let line = &without_brackets(line);
         if line.contains('@') || line.chars().filter(char::is_ascii_digit).count() > 4 {
             continue;
         }
-        if let Some(name) = legal_name(line.split(['(', '–', '—', '|']).next().unwrap_or(line)) {
+        if let Some(name) = legal_name(line.split(['(', '–', '—', '|']).next().unwrap_or(line))
+        {
             let name = name
                 .split_once(", ")
                 .filter(|(role, _)| role.split_whitespace().count() <= 3)
@@ -355,6 +369,21 @@ fn company(sig: &[String], sender: Option<&Addr>, words: &Words) -> Option<Strin
     (has_company_word(&display) || legal_name(&display).is_some()).then_some(display)
 }
 
+/// A line without its bracketed parts (`Glow & Co Pty Ltd (ABN 51 824 753 556)`).
+fn without_brackets(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut depth = 0usize;
+    for c in line.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 /// Whether a signature line is (part of) a postal address.
 fn is_address_line(line: &str, words: &Words) -> bool {
     if line.contains('@') || line.contains("://") {
@@ -383,8 +412,7 @@ fn has_postcode(line: &str) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         let t = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
         let digits = t.chars().filter(char::is_ascii_digit).count();
-        let code = (4..=6).contains(&digits)
-            && t.chars().all(|c| c.is_ascii_digit() || c == '-')
+        let code = (4..=6).contains(&digits) && t.chars().all(|c| c.is_ascii_digit() || c == '-')
             || (t.len() == 6 && t.as_bytes()[2] == b'-');
         code && tokens.len() > 1 && (i > 0 || tokens.len() > 1) && !t.starts_with('+')
     })
@@ -552,11 +580,12 @@ pub fn country(
     let tld = domain.rsplit('.').next()?.to_ascii_uppercase();
     let tld = if tld == "UK" { "GB".to_string() } else { tld };
     const GENERIC: [&str; 10] = ["IO", "CO", "TV", "ME", "AI", "LY", "GG", "CC", "FM", "WS"];
-    (tld.len() == 2 && lang.countries.contains_key(&tld) && !GENERIC.contains(&tld.as_str()))
-        .then(|| Country {
+    (tld.len() == 2 && lang.countries.contains_key(&tld) && !GENERIC.contains(&tld.as_str())).then(
+        || Country {
             reason: format!("domain .{}", tld.to_ascii_lowercase()),
             code: tld,
-        })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -580,12 +609,17 @@ mod tests {
 
     #[test]
     fn phone_and_fax_are_told_apart() {
-        let sig = vec!["Tel. +49 911 3409 552 | Fax +49 911 3409 559 | Mobil +49 171 4432 190".to_string()];
+        let sig = vec![
+            "Tel. +49 911 3409 552 | Fax +49 911 3409 559 | Mobil +49 171 4432 190".to_string(),
+        ];
         let mut c = Contact::default();
         numbers(&sig, &Fields::default(), None, &mut c, builtin());
         assert_eq!(c.faxes, ["+499113409559"]);
         assert_eq!(c.phones.len(), 2);
-        assert_eq!(website("f@x.test | www.lumenhaus-vertrieb.test"), Some("lumenhaus-vertrieb.test".into()));
+        assert_eq!(
+            website("f@x.test | www.lumenhaus-vertrieb.test"),
+            Some("lumenhaus-vertrieb.test".into())
+        );
         assert_eq!(website("LUXPOL Sp. z o.o."), None);
     }
 }

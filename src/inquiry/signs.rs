@@ -42,7 +42,9 @@ const MAX_EFFICACY: f64 = 300.0;
 static CONTAINERS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(\d+)\s*(?:x\s*)?(\p{L}[\p{L}'-]*)"));
 static EFFICACY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(\d+(?:[.,]\d+)?)\s?(?:lm\s?/\s?w|lumens?\s+per\s+watt|lm\s+per\s+w|лм\s?/\s?вт|lúmenes\s+por\s+vatio)")
+    re(
+        r"(?i)\b(\d+(?:[.,]\d+)?)\s?(?:lm\s?/\s?w|lumens?\s+per\s+watt|lm\s+per\s+w|лм\s?/\s?вт|lúmenes\s+por\s+vatio)",
+    )
 });
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"));
@@ -137,7 +139,10 @@ pub fn message_signs(
             .join(" ");
         out.push(sign(
             "too-terse",
-            format!("{} words, no company or contact details: \"{shown}\"", a.own_words),
+            format!(
+                "{} words, no company or contact details: \"{shown}\"",
+                a.own_words
+            ),
         ));
     }
     if let Some(e) = first(List::InvitationLetter) {
@@ -253,9 +258,9 @@ fn dangerous(name: &str, ctx: &Context) -> Option<String> {
             .find(&folded)
             .iter()
             .any(|f| f.list == List::OrderWords)
-            || stem
-                .split(' ')
-                .any(|w| w.starts_with("po") && w[2..].chars().all(|c| c.is_ascii_digit()) && w.len() > 2);
+            || stem.split(' ').any(|w| {
+                w.starts_with("po") && w[2..].chars().all(|c| c.is_ascii_digit()) && w.len() > 2
+            });
         if named_order {
             return Some(format!("a .{ext} file named like an order or invoice"));
         }
@@ -332,7 +337,11 @@ pub fn site_signs(a: &Analysis, site: Option<&SiteCheck>) -> Vec<Sign> {
             SiteOutcome::Graded { grade, .. } if grade.as_str() == "X" => {
                 Some("its site shows no company of our trade".to_string())
             }
-            SiteOutcome::Graded { company_agrees: Some(false), site_company, .. } => Some(format!(
+            SiteOutcome::Graded {
+                company_agrees: Some(false),
+                site_company,
+                ..
+            } => Some(format!(
                 "its site is another company's ({})",
                 site_company.clone().unwrap_or_default()
             )),

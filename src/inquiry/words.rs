@@ -239,7 +239,13 @@ impl Words {
         }
         let free_mail = FREE_MAIL_TXT
             .lines()
-            .map(|l| l.split('#').next().unwrap_or("").trim().to_ascii_lowercase())
+            .map(|l| {
+                l.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .filter(|l| !l.is_empty())
             .collect();
         let chains: Vec<Chain> =
@@ -377,8 +383,16 @@ mod tests {
         }
         assert!(w.is_free_mail("gmail.com") && w.is_free_mail("mail.yahoo.com"));
         assert!(!w.is_free_mail("obi.de"));
-        assert!(w.chains.iter().any(|c| c.domains.contains(&"obi.de".into())));
-        assert!(w.cities.iter().any(|(c, cc)| c == "casablanca" && cc == "MA"));
+        assert!(
+            w.chains
+                .iter()
+                .any(|c| c.domains.contains(&"obi.de".into()))
+        );
+        assert!(
+            w.cities
+                .iter()
+                .any(|(c, cc)| c == "casablanca" && cc == "MA")
+        );
         assert!(!w.models.is_empty());
         assert_eq!(w.headers.get("von"), Some(&Field::From));
         assert_eq!(w.fields.get("empresa"), Some(&Field::Company));
