@@ -90,8 +90,9 @@ pub fn run(args: &InquiryArgs, global: &Global) -> Result<()> {
         report::text(&list, now)
     };
     super::write_output(None, &out)?;
-    if let Some(_path) = &args.output {
-        anyhow::bail!("inquiry sheets are not written yet");
+    if let Some(path) = &args.output {
+        let report = prospect::inquiry::sheet::refresh(&list, path, now)?;
+        super::sheet::print_report(&report, settings.quiet);
     }
     if !settings.quiet {
         summary(&list, errors.len());

@@ -16,6 +16,7 @@ pub mod read;
 pub mod report;
 pub mod scan;
 pub mod sender;
+pub mod sheet;
 pub mod signs;
 pub mod words;
 
@@ -279,6 +280,11 @@ pub fn analyse(mail: &Mail, ctx: &Context) -> Analysis {
         .as_deref()
         .filter(|_| !free_mail)
         .and_then(|d| ctx.buyer_of_domain(d));
+    if contact.company.is_none()
+        && let Some(i) = known
+    {
+        contact.company = Some(ctx.buyers[i].name.clone());
+    }
     let own_words = own_word_count(&letter.body, &sig);
     let requests = scan.has(List::Request) || text.contains('?');
     let earlier_order = scan

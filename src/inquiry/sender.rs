@@ -94,8 +94,14 @@ pub fn signature(body: &str, words: &Words) -> Vec<String> {
             while s > 0 && !lines[s - 1].trim().is_empty() {
                 s -= 1;
             }
-            if end - s > MAX_SIGNATURE_LINES {
-                end.saturating_sub(MAX_SIGNATURE_LINES)
+            if s == 0 || end - s > MAX_SIGNATURE_LINES {
+                // One block of text: only its short contact lines at the end.
+                let mut k = end;
+                while k > 0 && k + MAX_SIGNATURE_LINES > end && is_contact_line(lines[k - 1], words)
+                {
+                    k -= 1;
+                }
+                k
             } else {
                 s
             }
@@ -126,6 +132,22 @@ pub fn signature(body: &str, words: &Words) -> Vec<String> {
         }
     }
     out
+}
+
+/// A short line of a signature: a name, a company, a number, an address, a website.
+fn is_contact_line(line: &str, words: &Words) -> bool {
+    let t = line.trim();
+    if t.is_empty()
+        || t.chars().count() > 70
+        || t.ends_with(['.', '?', '!', ':']) && t.split_whitespace().count() > 3
+    {
+        return false;
+    }
+    t.split_whitespace().count() <= 4
+        || t.chars().any(|c| c.is_ascii_digit())
+        || t.contains('@')
+        || t.to_lowercase().contains("www.")
+        || looks_like_name(t, words)
 }
 
 /// Reads the sender's contact details from the signature lines and the form's fields.
@@ -341,9 +363,12 @@ fn company(sig: &[String], sender: Option<&Addr>, words: &Words) -> Option<Strin
             return Some(name);
         }
         for p in parts(line) {
-            if let Some(name) = legal_name(&p) {
+            if let Some(name) = legal_name(&p).or_else(|| extra_legal_name(&p, words)) {
                 return Some(name);
             }
+        }
+        if let Some(name) = extra_legal_name(line, words) {
+            return Some(name);
         }
     }
     let has_company_word = |t: &str| {
@@ -354,8 +379,20 @@ fn company(sig: &[String], sender: Option<&Addr>, words: &Words) -> Option<Strin
             .iter()
             .any(|f| f.list == List::CompanyWords)
     };
+    let is_role = |t: &str| {
+        let folded = format!(" {} ", fold(t));
+        words
+            .phrases
+            .find(&folded)
+            .iter()
+            .any(|f| f.list == List::Roles)
+    };
     for line in sig {
-        if line.contains('@') || line.contains("://") || line.chars().any(|c| c.is_ascii_digit()) {
+        if line.contains('@')
+            || line.contains("://")
+            || line.chars().any(|c| c.is_ascii_digit())
+            || is_role(line)
+        {
             continue;
         }
         for p in parts(line) {
@@ -367,6 +404,23 @@ fn company(sig: &[String], sender: Option<&Addr>, words: &Words) -> Option<Strin
     }
     let display = sender.and_then(|a| a.name.clone())?;
     (has_company_word(&display) || legal_name(&display).is_some()).then_some(display)
+}
+
+/// A name that ends in one of the triage's own legal forms (`OBI Group Holding SE & Co.
+/// KGaA`): the words up to and including the form.
+fn extra_legal_name(part: &str, words: &Words) -> Option<String> {
+    let t = part.trim();
+    if t.split_whitespace().count() < 2 || t.split_whitespace().count() > 12 {
+        return None;
+    }
+    let folded = format!(" {} ", fold(t));
+    // The form ends the part, and some name stands before it.
+    let ends_with_form = words
+        .phrases
+        .find(&folded)
+        .iter()
+        .any(|f| f.list == List::LegalForms && f.end + 1 == folded.len() && f.start > 1);
+    ends_with_form.then(|| t.trim_end_matches([',', ';']).to_string())
 }
 
 /// A line without its bracketed parts (`Glow & Co Pty Ltd (ABN 51 824 753 556)`).

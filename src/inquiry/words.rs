@@ -59,10 +59,12 @@ pub enum List {
     Months,
     ReplyWords,
     Parked,
+    LegalForms,
+    Roles,
 }
 
 /// Each searched list and its key in the file.
-const LISTS: [(List, &str); 41] = [
+const LISTS: [(List, &str); 43] = [
     (List::Closing, "closing"),
     (List::EndOfText, "end_of_text"),
     (List::Forwarded, "forwarded"),
@@ -104,6 +106,8 @@ const LISTS: [(List, &str); 41] = [
     (List::Months, "months"),
     (List::ReplyWords, "reply_words"),
     (List::Parked, "parked"),
+    (List::LegalForms, "legal_forms"),
+    (List::Roles, "roles"),
 ];
 
 /// Header and form-field labels (folded), by what they label.

@@ -35,6 +35,59 @@ pub const SHEET_COLUMNS: [&str; 16] = [
     "last_seen",
 ];
 
+/// A kind of sheet the tool keeps up to date: its columns, the column whose header marks
+/// the header row (and whose cells key the rows), the sheet's name in a workbook prospect
+/// creates, and what the sheet is called in messages.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Schema {
+    pub columns: &'static [&'static str],
+    pub key_column: &'static str,
+    /// A column of dates that keeps the earliest one (`first_seen`).
+    pub first_seen: Option<&'static str>,
+    pub sheet_name: &'static str,
+    /// `lead sheet`, `inquiry sheet`.
+    pub what: &'static str,
+    /// What a row is (`lead`, `inquiry`).
+    pub row: &'static str,
+}
+
+/// The lead sheet (SPEC §8).
+pub static LEADS: Schema = Schema {
+    columns: &SHEET_COLUMNS,
+    key_column: "domain",
+    first_seen: Some("first_seen"),
+    sheet_name: "Leads",
+    what: "lead sheet",
+    row: "lead",
+};
+
+impl Schema {
+    /// Index of a column.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == name)
+    }
+}
+
+/// The tool's rows of one schema, as a refresh needs them.
+pub trait Rows {
+    fn schema(&self) -> &'static Schema;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Tool column `col` of row `i` as it goes into a sheet of this flavor.
+    fn cell(&self, i: usize, col: usize, flavor: Flavor) -> Cell;
+    /// The first-seen date of row `i` (a serial date), if the schema has one.
+    fn first_seen(&self, i: usize) -> Option<f64>;
+    /// Which row a sheet row holds, from its tool cells (`at(col)` is the text of tool column
+    /// `col`): `Err(())` for a row without a key (not counted), `Ok(None)` for a row of
+    /// something the tool no longer has.
+    #[allow(clippy::result_unit_err)]
+    fn find(&self, at: &dyn Fn(usize) -> String) -> Result<Option<usize>, ()>;
+    /// The order of new rows (smaller first; the rows' own order within one value).
+    fn rank(&self, i: usize) -> usize;
+}
+
 /// The value of one cell, as far as the sheet's formats can say it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
@@ -516,17 +569,27 @@ pub struct Table {
 pub const HEADER_SEARCH_ROWS: usize = 10;
 
 impl Table {
-    /// A new sheet: the tool's columns and no rows.
+    /// A new lead sheet: the tool's columns and no rows.
     pub fn new_sheet() -> Table {
+        Table::new_for(&LEADS)
+    }
+
+    /// A new sheet of a schema: its columns and no rows.
+    pub fn new_for(schema: &Schema) -> Table {
         Table {
-            rows: vec![SHEET_COLUMNS.iter().map(|c| Cell::text(*c)).collect()],
+            rows: vec![schema.columns.iter().map(|c| Cell::text(*c)).collect()],
             header: 0,
         }
     }
 
-    /// The header row: the first of the top rows that has a `domain` column.
+    /// The header row of a lead sheet: the first of the top rows that has a `domain` column.
     pub fn find_header(rows: &[Vec<Cell>]) -> Option<usize> {
-        let want = column_key(SHEET_COLUMNS[DOMAIN]);
+        Table::find_header_for(rows, &LEADS)
+    }
+
+    /// The header row: the first of the top rows that has the schema's key column.
+    pub fn find_header_for(rows: &[Vec<Cell>], schema: &Schema) -> Option<usize> {
+        let want = column_key(schema.key_column);
         rows.iter()
             .take(HEADER_SEARCH_ROWS)
             .position(|r| r.iter().any(|c| column_key(&c.as_text()) == want))
@@ -541,13 +604,21 @@ impl Table {
             .unwrap_or(0)
     }
 
-    /// Where each tool column is, by header (the first match wins); `None` when missing.
+    /// Where each lead-sheet column is, by header (the first match wins); `None` when missing.
     pub fn tool_columns(&self) -> [Option<usize>; SHEET_COLUMNS.len()] {
         let mut found = [None; SHEET_COLUMNS.len()];
+        found.copy_from_slice(&self.tool_columns_for(&LEADS));
+        found
+    }
+
+    /// Where each of a schema's columns is, by header (the first match wins); `None` when
+    /// missing.
+    pub fn tool_columns_for(&self, schema: &Schema) -> Vec<Option<usize>> {
+        let mut found = vec![None; schema.columns.len()];
         let Some(header) = self.rows.get(self.header) else {
             return found;
         };
-        let wanted: Vec<String> = SHEET_COLUMNS.iter().map(|c| column_key(c)).collect();
+        let wanted: Vec<String> = schema.columns.iter().map(|c| column_key(c)).collect();
         for (col, cell) in header.iter().enumerate() {
             let key = column_key(&cell.as_text());
             if let Some(i) = wanted.iter().position(|w| *w == key)
@@ -590,12 +661,27 @@ pub fn merge(
     flavor: Flavor,
     include: impl Fn(&SheetLead) -> bool,
 ) -> MergeStats {
+    let rows = LeadRows::new(leads);
+    merge_rows(table, &rows, flavor, |i| include(&leads[i]))
+}
+
+/// Refreshes `table` from the tool's `rows` (any schema): the schema's columns are found by
+/// header and missing ones appended at the right; matched rows get the tool's values (the
+/// first-seen date keeps the earlier one); rows that `include` accepts and the sheet lacks
+/// are appended; every other cell, row and column stays as it is.
+pub fn merge_rows(
+    table: &mut Table,
+    rows: &dyn Rows,
+    flavor: Flavor,
+    include: impl Fn(usize) -> bool,
+) -> MergeStats {
+    let schema = rows.schema();
     let mut stats = MergeStats::default();
     if table.rows.len() <= table.header {
         table.rows.resize_with(table.header + 1, Vec::new);
     }
     // Tool columns, missing ones appended after every used column.
-    let mut cols = table.tool_columns();
+    let mut cols = table.tool_columns_for(schema);
     let mut next = table.width();
     for (i, col) in cols.iter_mut().enumerate() {
         if col.is_none() {
@@ -603,54 +689,111 @@ pub fn merge(
             if header.len() <= next {
                 header.resize(next + 1, Cell::Empty);
             }
-            header[next] = Cell::text(SHEET_COLUMNS[i]);
-            stats.columns_added.push(SHEET_COLUMNS[i].to_string());
+            header[next] = Cell::text(schema.columns[i]);
+            stats.columns_added.push(schema.columns[i].to_string());
             *col = Some(next);
             next += 1;
         }
     }
     let cols: Vec<usize> = cols.iter().map(|c| c.unwrap_or_default()).collect();
+    let first_seen = schema.first_seen.and_then(|c| schema.index(c));
 
-    let index: HashMap<&LeadKey, usize> =
-        leads.iter().enumerate().map(|(i, l)| (&l.key, i)).collect();
-    let by_site: HashMap<&LeadKey, usize> = leads
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (&l.site, i))
-        .collect();
-    let mut present = vec![false; leads.len()];
+    let mut present = vec![false; rows.len()];
     for row in table.rows.iter_mut().skip(table.header + 1) {
-        let at = |i: usize| row.get(cols[i]).map(|c| c.as_text()).unwrap_or_default();
-        let (grade, domain, emails) = (at(GRADE), at(DOMAIN), at(EMAILS));
-        let Some(key) = LeadKey::of_row(&grade, &domain, &at(COMPANY), &emails) else {
-            continue;
+        let at = |i: usize| {
+            row.get(cols[i])
+                .map(|c| c.as_text().into_owned())
+                .unwrap_or_default()
         };
-        let Some(i) = find_lead(&key, &grade, &domain, &emails, leads, &index, &by_site) else {
+        let found = match rows.find(&at) {
+            Err(()) => continue,
+            Ok(f) => f,
+        };
+        let Some(i) = found else {
             stats.not_found += 1;
             continue;
         };
         present[i] = true;
-        if update_row(row, &cols, &leads[i], flavor) {
+        if update_row(row, &cols, rows, i, first_seen, flavor) {
             stats.updated += 1;
         } else {
             stats.unchanged += 1;
         }
     }
 
-    let mut new: Vec<usize> = (0..leads.len())
-        .filter(|&i| !present[i] && include(&leads[i]))
+    let mut new: Vec<usize> = (0..rows.len())
+        .filter(|&i| !present[i] && include(i))
         .collect();
-    new.sort_by_key(|&i| (leads[i].grade, i));
+    new.sort_by_key(|&i| (rows.rank(i), i));
     let width = table.width().max(cols.iter().max().map_or(0, |m| m + 1));
     for i in new {
         let mut row = vec![Cell::Empty; width];
         for (t, &col) in cols.iter().enumerate() {
-            row[col] = leads[i].cell(t, flavor);
+            row[col] = rows.cell(i, t, flavor);
         }
         table.rows.push(row);
         stats.added += 1;
     }
     stats
+}
+
+/// The store's leads as the lead sheet's rows.
+pub struct LeadRows<'a> {
+    leads: &'a [SheetLead],
+    index: HashMap<&'a LeadKey, usize>,
+    by_site: HashMap<&'a LeadKey, usize>,
+}
+
+impl<'a> LeadRows<'a> {
+    pub fn new(leads: &'a [SheetLead]) -> LeadRows<'a> {
+        LeadRows {
+            leads,
+            index: leads.iter().enumerate().map(|(i, l)| (&l.key, i)).collect(),
+            by_site: leads
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (&l.site, i))
+                .collect(),
+        }
+    }
+}
+
+impl Rows for LeadRows<'_> {
+    fn schema(&self) -> &'static Schema {
+        &LEADS
+    }
+
+    fn len(&self) -> usize {
+        self.leads.len()
+    }
+
+    fn cell(&self, i: usize, col: usize, flavor: Flavor) -> Cell {
+        self.leads[i].cell(col, flavor)
+    }
+
+    fn first_seen(&self, i: usize) -> Option<f64> {
+        self.leads[i].first_seen()
+    }
+
+    fn find(&self, at: &dyn Fn(usize) -> String) -> Result<Option<usize>, ()> {
+        let (grade, domain, emails) = (at(GRADE), at(DOMAIN), at(EMAILS));
+        let Some(key) = LeadKey::of_row(&grade, &domain, &at(COMPANY), &emails) else {
+            return Err(());
+        };
+        Ok(find_lead(
+            &key,
+            &grade,
+            &domain,
+            &emails,
+            self.leads,
+            &self.index,
+            &self.by_site,
+        ))
+    }
+
+    fn rank(&self, i: usize) -> usize {
+        self.leads[i].grade as usize
+    }
 }
 
 /// The lead of a row: the one with the row's key; else, when the grade moved between D and
@@ -688,18 +831,25 @@ fn find_lead(
     None
 }
 
-/// Writes the lead's values into a row's tool cells; whether anything changed.
-fn update_row(row: &mut Vec<Cell>, cols: &[usize], lead: &SheetLead, flavor: Flavor) -> bool {
+/// Writes row `i`'s values into a sheet row's tool cells; whether anything changed.
+fn update_row(
+    row: &mut Vec<Cell>,
+    cols: &[usize],
+    rows: &dyn Rows,
+    i: usize,
+    first_seen: Option<usize>,
+    flavor: Flavor,
+) -> bool {
     let mut changed = false;
     for (t, &col) in cols.iter().enumerate() {
-        let mut value = lead.cell(t, flavor);
-        if t == FIRST_SEEN {
+        let mut value = rows.cell(i, t, flavor);
+        if Some(t) == first_seen {
             let had = row.get(col).and_then(|c| match c {
                 Cell::Date(d) | Cell::Number(d) => Some(*d),
                 Cell::Text(s) => parse_date(s),
                 _ => None,
             });
-            if let (Some(had), Some(ours)) = (had, lead.first_seen())
+            if let (Some(had), Some(ours)) = (had, rows.first_seen(i))
                 && had < ours
             {
                 value = match flavor {

@@ -16,8 +16,7 @@ use std::path::Path;
 use calamine::{Data, Reader, SheetType, SheetVisible, Style, StyleRange, Xlsx};
 use rust_xlsxwriter::{Format, Formula, Url, Workbook, Worksheet, XlsxError};
 
-use super::model::SHEET_COLUMNS;
-use super::model::{self, Cell, Flavor, SheetLead, Table};
+use super::model::{self, Cell, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
 use super::style::{self, DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT};
 use super::{
     FileReport, SHEET_NAME, SheetError, SheetOptions, SheetReport, on_main_sheet, safe,
@@ -70,18 +69,23 @@ pub struct SheetTable {
 }
 
 impl BookSheet {
-    fn new_leads(name: &str) -> BookSheet {
+    fn new_table(name: &str, schema: &Schema) -> BookSheet {
         BookSheet {
             name: name.to_string(),
-            table: Table::new_sheet(),
+            table: Table::new_for(schema),
             is_leads: true,
             ..BookSheet::default()
         }
     }
 }
 
-/// Reads the workbook at `path`: `None` when there is no file yet.
+/// Reads the workbook at `path` (lead tables marked): `None` when there is no file yet.
 pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
+    read_for(path, &LEADS)
+}
+
+/// Reads the workbook at `path`, marking the sheets that are tables of `schema`.
+pub fn read_for(path: &Path, schema: &Schema) -> Result<Option<Book>, SheetError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -169,7 +173,7 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
                 );
             }
         }
-        let header = Table::find_header(&rows);
+        let header = Table::find_header_for(&rows, schema);
         let mut link_map = HashMap::new();
         for link in links {
             let target = match (&link.target, &link.location) {
@@ -237,6 +241,12 @@ fn cell_of(d: &Data, is_1904: bool) -> Cell {
 /// The data sheet of a workbook: `Leads` if it is a lead table, else the first lead table.
 /// (The per-grade sheets of `--split` are never the main one.)
 pub fn main_sheet(book: &Book) -> Option<usize> {
+    main_sheet_for(book, &LEADS)
+}
+
+/// The data sheet of a workbook for a schema: the one with the schema's name if it is a table
+/// of the schema, else the first such table (never a per-grade sheet of `--split`).
+pub fn main_sheet_for(book: &Book, schema: &Schema) -> Option<usize> {
     let is_split = |name: &str| {
         ["A", "B", "C", "D", "X"]
             .iter()
@@ -244,7 +254,7 @@ pub fn main_sheet(book: &Book) -> Option<usize> {
     };
     book.sheets
         .iter()
-        .position(|s| s.is_leads && s.name.eq_ignore_ascii_case(SHEET_NAME))
+        .position(|s| s.is_leads && s.name.eq_ignore_ascii_case(schema.sheet_name))
         .or_else(|| {
             book.sheets
                 .iter()
@@ -263,15 +273,39 @@ pub fn refresh(
     target: &Path,
     opts: &SheetOptions,
 ) -> Result<SheetReport, SheetError> {
+    let rows = LeadRows::new(leads);
+    let mut parts: Vec<(Option<String>, Box<dyn Fn(usize) -> bool + '_>)> =
+        vec![(None, Box::new(|i: usize| on_main_sheet(&leads[i], opts)))];
+    if opts.split {
+        for g in split_grades(opts) {
+            parts.push((
+                Some(split_name(g)),
+                Box::new(move |i: usize| leads[i].grade.as_str() == g),
+            ));
+        }
+    }
+    refresh_rows(&rows, target, &parts, opts)
+}
+
+/// Writes or refreshes a workbook's tables of any schema: the main one (`None`) and named
+/// ones, each with the rows its filter accepts (rows already there are kept current).
+pub fn refresh_rows(
+    rows: &dyn Rows,
+    target: &Path,
+    parts: &[(Option<String>, Box<dyn Fn(usize) -> bool + '_>)],
+    opts: &SheetOptions,
+) -> Result<SheetReport, SheetError> {
+    let schema = rows.schema();
     safe::check_writable(target)?;
-    let existing = read(target)?;
+    let existing = read_for(target, schema)?;
     let created = existing.is_none();
     let mut book = existing.unwrap_or_default();
     let mut added_sheets = false;
-    let main = match main_sheet(&book) {
+    let main = match main_sheet_for(&book, schema) {
         Some(i) => i,
         None if book.sheets.is_empty() => {
-            book.sheets.push(BookSheet::new_leads(SHEET_NAME));
+            book.sheets
+                .push(BookSheet::new_table(schema.sheet_name, schema));
             added_sheets = true;
             0
         }
@@ -284,50 +318,47 @@ pub fn refresh(
             return Err(SheetError::NotOurs {
                 path: target.to_path_buf(),
                 why: format!(
-                    "none of its sheets ({}) has a `domain` column in its first {} rows (the key \
-                     of a lead)",
+                    "none of its sheets ({}) has a `{}` column in its first {} rows (the key \
+                     of a {})",
                     names.join(", "),
-                    model::HEADER_SEARCH_ROWS
+                    schema.key_column,
+                    model::HEADER_SEARCH_ROWS,
+                    schema.row
                 ),
+                schema,
             });
         }
     };
-    let mut parts: Vec<(usize, Option<&str>)> = vec![(main, None)];
-    if opts.split {
-        for g in split_grades(opts) {
-            let name = split_name(g);
-            let i = match book
-                .sheets
-                .iter()
-                .position(|s| s.name.eq_ignore_ascii_case(&name))
-            {
-                Some(i) if book.sheets[i].is_leads => i,
-                Some(_) => {
-                    return Err(SheetError::NotOurs {
-                        path: target.to_path_buf(),
-                        why: format!("its sheet `{name}` has no `domain` column"),
-                    });
-                }
-                None => {
-                    book.sheets.push(BookSheet::new_leads(&name));
-                    added_sheets = true;
-                    book.sheets.len() - 1
-                }
-            };
-            parts.push((i, Some(g)));
-        }
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    for (p, (name, _)) in parts.iter().enumerate() {
+        let Some(name) = name else {
+            places.push((main, p));
+            continue;
+        };
+        let i = match book
+            .sheets
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
+        {
+            Some(i) if book.sheets[i].is_leads => i,
+            Some(_) => {
+                return Err(SheetError::NotOurs {
+                    path: target.to_path_buf(),
+                    why: format!("its sheet `{name}` has no `{}` column", schema.key_column),
+                    schema,
+                });
+            }
+            None => {
+                book.sheets.push(BookSheet::new_table(name, schema));
+                added_sheets = true;
+                book.sheets.len() - 1
+            }
+        };
+        places.push((i, p));
     }
     let mut sheets = Vec::new();
-    for (i, grade) in &parts {
-        let stats = model::merge(
-            &mut book.sheets[*i].table,
-            leads,
-            Flavor::Xlsx,
-            |l| match grade {
-                Some(g) => l.grade.as_str() == *g,
-                None => on_main_sheet(l, opts),
-            },
-        );
+    for (i, p) in &places {
+        let stats = model::merge_rows(&mut book.sheets[*i].table, rows, Flavor::Xlsx, &parts[*p].1);
         if book.sheets[*i].table.rows.len() > MAX_ROWS {
             return Err(SheetError::Unsupported {
                 path: target.to_path_buf(),
@@ -349,10 +380,12 @@ pub fn refresh(
         sheets,
     };
     if changed {
-        let data: Vec<usize> = parts.iter().map(|(i, _)| *i).collect();
-        let bytes = render(&book, &data, &mut report.warnings).map_err(|e| SheetError::Write {
-            path: target.to_path_buf(),
-            message: e.to_string(),
+        let data: Vec<usize> = places.iter().map(|(i, _)| *i).collect();
+        let bytes = render_for(&book, &data, schema, &mut report.warnings).map_err(|e| {
+            SheetError::Write {
+                path: target.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
         file.backup = safe::replace(target, &bytes, opts.backups)?;
     }
@@ -366,6 +399,16 @@ pub fn render(
     data: &[usize],
     warnings: &mut Vec<String>,
 ) -> Result<Vec<u8>, XlsxError> {
+    render_for(book, data, &LEADS, warnings)
+}
+
+/// The workbook's bytes; `data` are the sheets that get the formatting of `schema`'s tables.
+pub fn render_for(
+    book: &Book,
+    data: &[usize],
+    schema: &Schema,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let first_visible = book.sheets.iter().position(|s| !s.hidden);
     for (i, sheet) in book.sheets.iter().enumerate() {
@@ -377,7 +420,7 @@ pub fn render(
         if first_visible.is_some_and(|v| v == i && i > 0) {
             ws.set_active(true);
         }
-        SheetWriter::new(sheet, data.contains(&i)).write(ws, warnings)?;
+        SheetWriter::new(sheet, data.contains(&i), schema).write(ws, warnings)?;
     }
     for (name, formula) in &book.names {
         if name.starts_with("_xlnm.") {
@@ -436,6 +479,7 @@ impl ToolFormats {
 struct SheetWriter<'a> {
     sheet: &'a BookSheet,
     leads: bool,
+    schema: &'a Schema,
     /// Tool column index by sheet column (lead tables only).
     tool_at: HashMap<usize, usize>,
     formats: HashMap<*const Style, Format>,
@@ -444,11 +488,11 @@ struct SheetWriter<'a> {
 }
 
 impl<'a> SheetWriter<'a> {
-    fn new(sheet: &'a BookSheet, leads: bool) -> SheetWriter<'a> {
+    fn new(sheet: &'a BookSheet, leads: bool, schema: &'a Schema) -> SheetWriter<'a> {
         let tool_at = if leads {
             sheet
                 .table
-                .tool_columns()
+                .tool_columns_for(schema)
                 .iter()
                 .enumerate()
                 .filter_map(|(t, c)| c.map(|c| (c, t)))
@@ -459,6 +503,7 @@ impl<'a> SheetWriter<'a> {
         SheetWriter {
             sheet,
             leads,
+            schema,
             tool_at,
             formats: HashMap::new(),
             tool: ToolFormats::new(),
@@ -637,12 +682,15 @@ impl<'a> SheetWriter<'a> {
             }
             return write_value(ws, r, c, cell, user.as_ref());
         };
-        let name = SHEET_COLUMNS[t];
+        let name = self.schema.columns[t];
         let essential = match (name, cell) {
-            ("grade", _) => self.tool.grades.get(cell.as_text().trim()).cloned(),
+            ("grade" | "site_grade", _) => self.tool.grades.get(cell.as_text().trim()).cloned(),
             ("match_share", Cell::Number(_) | Cell::Percent(_)) => Some(self.tool.percent.clone()),
             ("first_seen" | "last_seen", Cell::Date(_) | Cell::Number(_)) => {
                 Some(self.tool.date.clone())
+            }
+            ("date" | "reply_by", Cell::Date(_) | Cell::Number(_)) => {
+                Some(Format::new().set_num_format(DATETIME_FORMAT))
             }
             ("website" | "contact_page", Cell::Text(url))
                 if is_web_link(url) && self.links < MAX_LINKS =>
@@ -674,7 +722,7 @@ impl<'a> SheetWriter<'a> {
         let width = table.width();
         for c in 0..width {
             let w = match self.tool_at.get(&c) {
-                Some(&t) => style::tool_width(SHEET_COLUMNS[t]),
+                Some(&t) => style::tool_width(self.schema.columns[t]),
                 None => {
                     let longest = table
                         .rows
