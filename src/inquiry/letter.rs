@@ -40,6 +40,8 @@ pub struct Fields {
     pub phone: Option<String>,
     pub country: Option<String>,
     pub business_type: Option<String>,
+    /// A city or an address.
+    pub place: Option<String>,
     pub date: Option<String>,
     pub subject: Option<String>,
     /// The message field with the lines that follow it.
@@ -275,6 +277,7 @@ fn fields(text: &str, words: &Words) -> Fields {
             Some(Field::Phone) => set(&mut f.phone),
             Some(Field::Country) => set(&mut f.country),
             Some(Field::BusinessType) => set(&mut f.business_type),
+            Some(Field::Place) => set(&mut f.place),
             Some(Field::Date) => set(&mut f.date),
             Some(Field::Subject) => set(&mut f.subject),
             Some(Field::From) => {
@@ -362,6 +365,10 @@ fn platform_body(text: &str, fields: &Fields, words: &Words) -> String {
         .map_or(0, |i| i + 1);
     let mut out = Vec::new();
     for l in &lines[start..] {
+        // The platform's own fields (the product viewed) are not the buyer's words.
+        if labelled(l).is_some_and(|(lab, _)| words.fields.get(&lab) == Some(&Field::Product)) {
+            continue;
+        }
         let folded = format!(" {} ", fold(l));
         let boiler = words
             .phrases

@@ -110,6 +110,10 @@ pub fn buyer_type(a: &Analysis, scam: bool) -> BuyerType {
     if t.own_brand {
         return BuyerType::OemImporter;
     }
+    // A big buyer of the plan that is no retail chain (a brand: Signify) buys under its name.
+    if a.known_buyer.is_some() || a.claimed_buyer.is_some() {
+        return BuyerType::OemImporter;
+    }
     if t.generalist {
         return BuyerType::Generalist;
     }
@@ -119,8 +123,18 @@ pub fn buyer_type(a: &Analysis, scam: bool) -> BuyerType {
     if t.trade {
         return BuyerType::Trader;
     }
-    if !scam && let Some(ty) = t.name_type {
+    if scam {
+        return BuyerType::Unknown;
+    }
+    if let Some(ty) = t.name_type {
         return ty;
+    }
+    // A company (or a buyer with concrete needs) that says nothing else of itself: the
+    // intermediate trader seed 001 meets most on B2B platforms.
+    let d = &a.details;
+    let concrete = !a.products.is_empty() && (!d.quantities.is_empty() || !d.specs.is_empty());
+    if a.contact.company.is_some() || concrete {
+        return BuyerType::Trader;
     }
     BuyerType::Unknown
 }

@@ -157,14 +157,21 @@ impl Context {
             .position(|b| b.domains.iter().any(|d| d == domain))
     }
 
-    /// The first known buyer named in a text (whole words; a name of four letters or fewer
-    /// written as the list writes it, so the surname Obi is not OBI).
+    /// The first known buyer named in a text: whole words written as a name is (each word
+    /// capitalised, so "our target price" is not Target); a name of four letters or fewer
+    /// written exactly as the list writes it (the surname Obi is not OBI).
     pub fn buyer_named(&self, text: &str) -> Option<usize> {
         let folded = format!(" {} ", fold(text));
         self.buyer_names
             .iter()
             .filter(|(n, _)| folded.contains(&format!(" {n} ")))
-            .filter(|(n, i)| n.chars().count() > 4 || self.written_as_listed(text, *i))
+            .filter(|(n, i)| {
+                if n.chars().count() > 4 {
+                    capitalised(text, n)
+                } else {
+                    self.written_as_listed(text, *i)
+                }
+            })
             .max_by_key(|(n, _)| n.len())
             .map(|(_, i)| *i)
     }
@@ -183,6 +190,23 @@ impl Context {
         text.split(|c: char| !c.is_alphanumeric())
             .any(|w| names.iter().any(|n| n == w))
     }
+}
+
+/// Whether the folded name `name` stands in `text` with every word capitalised.
+fn capitalised(text: &str, name: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let want: Vec<&str> = name.split(' ').collect();
+    if want.is_empty() || words.len() < want.len() {
+        return false;
+    }
+    words.windows(want.len()).any(|run| {
+        run.iter()
+            .zip(&want)
+            .all(|(w, n)| fold(w) == *n && w.chars().next().is_some_and(|c| !c.is_lowercase()))
+    })
 }
 
 /// What a message itself shows (before any site is visited).
@@ -290,10 +314,17 @@ pub fn analyse(mail: &Mail, ctx: &Context) -> Analysis {
     let earlier_order = scan
         .hits(List::EarlierOrder)
         .next()
-        .map(|f| scan.sentence(f));
-    let visited = scan.hits(List::Visited).next().map(|f| scan.sentence(f));
+        .map(|f| scan.sentence(f))
+        .or_else(|| sentence_with(&scan, List::Samples, List::SampleDone, words));
+    let visited = scan
+        .hits(List::Visited)
+        .next()
+        .map(|f| scan.sentence(f))
+        .or_else(|| sentence_with(&scan, List::VisitWords, List::Thanks, words));
     let big_claim = scan.hits(List::BigClaim).next().map(|f| scan.sentence(f));
-    let type_words = level::type_words(&scan, &letter, &contact);
+    let spoken = without_signature(&text, &sig);
+    let spoken_scan = Scan::new(&spoken, words);
+    let type_words = level::type_words(&spoken_scan, &letter, &contact);
     let claimed = claimed_buyer(&letter, &contact, &scan, ctx);
 
     let mut a = Analysis {
@@ -347,8 +378,27 @@ pub fn analyse(mail: &Mail, ctx: &Context) -> Analysis {
     a
 }
 
-/// The known buyer the sender writes as: in its display name, its company, its signature,
-/// a sentence about itself or the subject.
+/// The first sentence with a phrase of `a` and one of `b` and no word of a plan (`Future`):
+/// samples that were approved, thanks for a visit.
+fn sentence_with(scan: &Scan<'_>, a: List, b: List, words: &Words) -> Option<String> {
+    scan.hits(a).find_map(|f| {
+        let sentence = scan.sentence(f);
+        let s = Scan::new(&sentence, words);
+        (s.has(b) && !s.has(List::Future)).then_some(sentence)
+    })
+}
+
+/// A text without its signature lines (what the sender says, not its names and numbers).
+fn without_signature(text: &str, sig: &[String]) -> String {
+    let sig: std::collections::HashSet<&str> = sig.iter().map(|l| l.trim()).collect();
+    text.lines()
+        .filter(|l| !sig.contains(l.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The known buyer the sender writes as: in its display name, its company, or a sentence
+/// about itself that does not name its customers.
 fn claimed_buyer(
     letter: &Letter,
     contact: &Contact,
@@ -359,10 +409,11 @@ fn claimed_buyer(
     texts.extend(letter.sender.as_ref().and_then(|s| s.name.clone()));
     texts.extend(contact.company.clone());
     for f in scan.hits(List::SelfIntro) {
-        texts.push(scan.sentence(f));
-    }
-    if letter.platform.is_none() {
-        texts.push(letter.subject.clone());
+        let sentence = scan.sentence(f);
+        // "We supply Carrefour and Lulu" names customers, not the sender.
+        if !Scan::new(&sentence, ctx.words).has(List::SellTo) {
+            texts.push(sentence);
+        }
     }
     texts.iter().find_map(|t| ctx.buyer_named(t))
 }

@@ -593,6 +593,14 @@ pub fn country(
             reason: format!("country given: {c}"),
         });
     }
+    if let Some(c) = &letter.fields.place
+        && let Some(cc) = places.in_line(c)
+    {
+        return Some(Country {
+            code: cc.to_string(),
+            reason: format!("place given: {c}"),
+        });
+    }
     // The signature's address (a country or city named in it).
     for line in sig.iter().rev() {
         if line.contains('@') || line.contains("://") {

@@ -61,10 +61,17 @@ pub enum List {
     Parked,
     LegalForms,
     Roles,
+    Samples,
+    SampleDone,
+    Thanks,
+    VisitWords,
+    Future,
+    NameRetail,
+    NameTrade,
 }
 
 /// Each searched list and its key in the file.
-const LISTS: [(List, &str); 43] = [
+const LISTS: [(List, &str); 50] = [
     (List::Closing, "closing"),
     (List::EndOfText, "end_of_text"),
     (List::Forwarded, "forwarded"),
@@ -108,6 +115,13 @@ const LISTS: [(List, &str); 43] = [
     (List::Parked, "parked"),
     (List::LegalForms, "legal_forms"),
     (List::Roles, "roles"),
+    (List::Samples, "samples"),
+    (List::SampleDone, "sample_done"),
+    (List::Thanks, "thanks"),
+    (List::VisitWords, "visit_words"),
+    (List::Future, "future"),
+    (List::NameRetail, "name_retail"),
+    (List::NameTrade, "name_trade"),
 ];
 
 /// Header and form-field labels (folded), by what they label.
@@ -124,6 +138,8 @@ pub enum Field {
     Country,
     Message,
     BusinessType,
+    Place,
+    Product,
 }
 
 const HEADER_FIELDS: [(Field, &str); 4] = [
@@ -133,7 +149,7 @@ const HEADER_FIELDS: [(Field, &str); 4] = [
     (Field::To, "header_to"),
 ];
 
-const FORM_FIELDS: [(Field, &str); 9] = [
+const FORM_FIELDS: [(Field, &str); 11] = [
     (Field::Name, "field_name"),
     (Field::Company, "field_company"),
     (Field::Email, "field_email"),
@@ -143,6 +159,8 @@ const FORM_FIELDS: [(Field, &str); 9] = [
     (Field::Subject, "field_subject"),
     (Field::Date, "field_date"),
     (Field::BusinessType, "field_business_type"),
+    (Field::Place, "field_place"),
+    (Field::Product, "field_product"),
 ];
 
 /// A retail chain of `chains.yaml`.

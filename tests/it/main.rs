@@ -8,6 +8,7 @@ mod grade;
 mod grading;
 mod harvest;
 mod html;
+mod inquiry;
 mod queries;
 mod robustness;
 mod search_api;
