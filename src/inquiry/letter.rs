@@ -148,11 +148,8 @@ fn split(text: &str, subject: &str, words: &Words) -> Split {
                     replies += 1;
                 }
             }
-            Some(Marker::Forward) => {
-                if forward_at.is_none() {
-                    forward_at = Some(i);
-                }
-            }
+            Some(Marker::Forward) if forward_at.is_none() => forward_at = Some(i),
+            Some(Marker::Forward) => {}
             None => {}
         }
     }
@@ -269,34 +266,28 @@ fn fields(text: &str, words: &Words) -> Fields {
         match field {
             Some(Field::Name) => set(&mut f.name),
             Some(Field::Company) => set(&mut f.company),
-            Some(Field::Email) => {
-                if value.contains('@') {
-                    set(&mut f.email)
-                }
-            }
+            Some(Field::Email) if value.contains('@') => set(&mut f.email),
             Some(Field::Phone) => set(&mut f.phone),
             Some(Field::Country) => set(&mut f.country),
             Some(Field::BusinessType) => set(&mut f.business_type),
             Some(Field::Place) => set(&mut f.place),
             Some(Field::Date) => set(&mut f.date),
             Some(Field::Subject) => set(&mut f.subject),
-            Some(Field::From) => {
-                // `From: Muhammad Asif, Asif Electric Traders (Pakistan)`
-                if !value.contains('@') {
-                    let (main, country) = match value.rsplit_once('(') {
-                        Some((m, c)) => (m.trim(), Some(c.trim_end_matches(')').trim())),
-                        None => (value, None),
-                    };
-                    let mut parts = main.splitn(2, ',');
-                    if let Some(n) = parts.next().filter(|n| !n.trim().is_empty()) {
-                        f.name.get_or_insert_with(|| n.trim().to_string());
-                    }
-                    if let Some(c) = parts.next().filter(|c| !c.trim().is_empty()) {
-                        f.company.get_or_insert_with(|| c.trim().to_string());
-                    }
-                    if let Some(c) = country.filter(|c| !c.is_empty()) {
-                        f.country.get_or_insert_with(|| c.to_string());
-                    }
+            // `From: Muhammad Asif, Asif Electric Traders (Pakistan)`
+            Some(Field::From) if !value.contains('@') => {
+                let (main, country) = match value.rsplit_once('(') {
+                    Some((m, c)) => (m.trim(), Some(c.trim_end_matches(')').trim())),
+                    None => (value, None),
+                };
+                let mut parts = main.splitn(2, ',');
+                if let Some(n) = parts.next().filter(|n| !n.trim().is_empty()) {
+                    f.name.get_or_insert_with(|| n.trim().to_string());
+                }
+                if let Some(c) = parts.next().filter(|c| !c.trim().is_empty()) {
+                    f.company.get_or_insert_with(|| c.trim().to_string());
+                }
+                if let Some(c) = country.filter(|c| !c.is_empty()) {
+                    f.country.get_or_insert_with(|| c.to_string());
                 }
             }
             Some(Field::Message) if f.message.is_none() => {

@@ -57,7 +57,7 @@ pub fn type_words(scan: &Scan<'_>, letter: &Letter, contact: &Contact) -> TypeWo
         }
     };
     read(scan, &mut t);
-    if !(t.own_brand || t.trade || t.generalist || t.retail) && !letter.history.is_empty() {
+    if !(t.own_brand || t.trade || t.generalist || t.retail || letter.history.is_empty()) {
         let hist = Scan::new(&letter.history, words);
         read(&hist, &mut t);
     }

@@ -293,6 +293,9 @@ fn next_digit(chars: &[(usize, char)], i: usize) -> bool {
 /// A number in E.164: international ones as written, national ones in the region's plan.
 fn e164(number: &str, region: Option<&str>) -> Option<String> {
     use phonenumber::Mode;
+    if let Some(valid) = crate::extract::contacts::phone_e164(number, region) {
+        return Some(valid);
+    }
     let t = number.trim();
     let intl = t.starts_with('+') || t.starts_with("00");
     let cleaned: String = if let Some(rest) = t.strip_prefix("00") {
@@ -300,15 +303,12 @@ fn e164(number: &str, region: Option<&str>) -> Option<String> {
     } else {
         t.to_string()
     };
-    let parsed = if intl {
-        phonenumber::parse(None, &cleaned).ok()?
-    } else {
-        let id: phonenumber::country::Id = region?.parse().ok()?;
-        phonenumber::parse(Some(id), &cleaned).ok()?
-    };
-    if !phonenumber::is_valid(&parsed) && !intl {
+    // An international number that is not valid (made up, or of a plan phonenumber does not
+    // know) still tells its country.
+    if !intl {
         return None;
     }
+    let parsed = phonenumber::parse(None, &cleaned).ok()?;
     Some(parsed.format().mode(Mode::E164).to_string())
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sheet::model::{Flavor, Rows, Schema, neutralise, serial_of_unix};
+use crate::sheet::model::{Filter, Flavor, Rows, Schema, neutralise, serial_of_unix};
 use crate::sheet::{self, Cell, SheetError, SheetOptions, SheetReport, csv, xlsx};
 
 use super::Inquiry;
@@ -170,13 +170,12 @@ pub fn refresh(list: &[Inquiry], target: &Path, now: i64) -> Result<SheetReport,
     let opts = SheetOptions::default();
     match sheet::flavor_of(target)? {
         Flavor::Csv => {
-            let parts: Vec<(PathBuf, Box<dyn Fn(usize) -> bool>)> =
+            let parts: Vec<(PathBuf, Filter<'_>)> =
                 vec![(target.to_path_buf(), Box::new(|_| true))];
             csv::refresh_rows(&rows, &parts, &opts)
         }
         Flavor::Xlsx => {
-            let parts: Vec<(Option<String>, Box<dyn Fn(usize) -> bool>)> =
-                vec![(None, Box::new(|_| true))];
+            let parts: Vec<(Option<String>, Filter<'_>)> = vec![(None, Box::new(|_| true))];
             xlsx::refresh_rows(&rows, target, &parts, &opts)
         }
     }

@@ -202,18 +202,18 @@ pub fn message_signs(
         .reply_to
         .as_deref()
         .is_some_and(|r| words.is_free_mail(&registrable(r)));
-    if a.free_mail || reply_free {
-        if let Some(name) = &a.claimed_buyer {
-            let addr = if a.free_mail {
-                a.sender_email.clone().unwrap_or_default()
-            } else {
-                a.reply_to.clone().unwrap_or_default()
-            };
-            out.push(sign(
-                "freemail-big-company",
-                format!("writes as {name} from the free-mail address {addr}"),
-            ));
-        }
+    if (a.free_mail || reply_free)
+        && let Some(name) = &a.claimed_buyer
+    {
+        let addr = if a.free_mail {
+            a.sender_email.clone().unwrap_or_default()
+        } else {
+            a.reply_to.clone().unwrap_or_default()
+        };
+        out.push(sign(
+            "freemail-big-company",
+            format!("writes as {name} from the free-mail address {addr}"),
+        ));
     }
 
     // lookalike-domain: one or two letters from a known buyer's domain.

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{self, Cell, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
+use super::model::{self, Cell, Filter, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
 use super::{FileReport, SheetError, SheetOptions, SheetReport, on_main_sheet, safe, split_grades};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -290,10 +290,10 @@ pub fn refresh(
         }
     }
     let rows = LeadRows::new(leads);
-    let parts: Vec<(PathBuf, Box<dyn Fn(usize) -> bool + '_>)> = jobs
+    let parts: Vec<(PathBuf, Filter<'_>)> = jobs
         .into_iter()
         .map(|(path, grade)| {
-            let include: Box<dyn Fn(usize) -> bool> = match grade {
+            let include: Filter<'_> = match grade {
                 Some(g) => Box::new(move |i: usize| leads[i].grade.as_str() == g),
                 None => Box::new(move |i: usize| on_main_sheet(&leads[i], opts)),
             };
@@ -307,7 +307,7 @@ pub fn refresh(
 /// (rows already in a file are kept current whatever the filter says).
 pub fn refresh_rows(
     rows: &dyn Rows,
-    parts: &[(PathBuf, Box<dyn Fn(usize) -> bool + '_>)],
+    parts: &[(PathBuf, Filter<'_>)],
     opts: &SheetOptions,
 ) -> Result<SheetReport, SheetError> {
     let schema = rows.schema();

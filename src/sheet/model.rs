@@ -88,6 +88,9 @@ pub trait Rows {
     fn rank(&self, i: usize) -> usize;
 }
 
+/// Which of the tool's rows a part of a refresh (a file, a sheet) lists.
+pub type Filter<'a> = Box<dyn Fn(usize) -> bool + 'a>;
+
 /// The value of one cell, as far as the sheet's formats can say it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {

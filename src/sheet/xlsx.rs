@@ -16,7 +16,7 @@ use std::path::Path;
 use calamine::{Data, Reader, SheetType, SheetVisible, Style, StyleRange, Xlsx};
 use rust_xlsxwriter::{Format, Formula, Url, Workbook, Worksheet, XlsxError};
 
-use super::model::{self, Cell, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
+use super::model::{self, Cell, Filter, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
 use super::style::{self, DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT};
 use super::{
     FileReport, SHEET_NAME, SheetError, SheetOptions, SheetReport, on_main_sheet, safe,
@@ -274,7 +274,7 @@ pub fn refresh(
     opts: &SheetOptions,
 ) -> Result<SheetReport, SheetError> {
     let rows = LeadRows::new(leads);
-    let mut parts: Vec<(Option<String>, Box<dyn Fn(usize) -> bool + '_>)> =
+    let mut parts: Vec<(Option<String>, Filter<'_>)> =
         vec![(None, Box::new(|i: usize| on_main_sheet(&leads[i], opts)))];
     if opts.split {
         for g in split_grades(opts) {
@@ -292,7 +292,7 @@ pub fn refresh(
 pub fn refresh_rows(
     rows: &dyn Rows,
     target: &Path,
-    parts: &[(Option<String>, Box<dyn Fn(usize) -> bool + '_>)],
+    parts: &[(Option<String>, Filter<'_>)],
     opts: &SheetOptions,
 ) -> Result<SheetReport, SheetError> {
     let schema = rows.schema();
