@@ -234,11 +234,11 @@ static SPEC: LazyLock<Regex> = LazyLock::new(|| {
 /// Quantities: a number with a unit of count, `2x40HQ`, or `120 x item` at a line's start.
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
-        \b\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)\b
+        \b(?:qty|quantity|menge|cantidad|quantité|quantità|ilość|количество|miktar)\s*:?\s*\d{1,3}(?:[.,\s]?\d{3})*(?:\s?(?:pcs|pieces|units|stk\.?|stück|uds|szt\.?|шт\.?|adet|pezzi))?
+      |        \b\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)\b
       | \b\d+\s?(?:pcs|pieces|pc|units|uds|unidades|stk\.?|stück|szt\.?|шт\.?|adet|pezzi|pz|pièces|sets|cartons|containers|контейнеров)\b
       | \b\d+\s?x\s?(?:20|40)\s?(?:gp|hq|ft)\b
       | (?m:^\s*\d+\s?x\s)
-      | \b(?:qty|quantity|menge|cantidad|quantité|quantità|ilość|количество|miktar)\s*:?\s*\d
       | \b\d+\s+(?:lampadine|tubi|bombillas|ampoules|tubes|bulbs|żarówek|ламп)\b")
 });
 
@@ -336,8 +336,14 @@ pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool)
     let mut d = Details::default();
     for m in MODEL.find_iter(text) {
         let s = m.as_str();
-        // Not units or standards' own codes.
-        if s.len() >= 2 && !matches!(s, "CE" | "UL" | "PO" | "PI" | "EU") {
+        // Not standards, registers or references.
+        let prefix = s.split(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']).next().unwrap_or("");
+        let reference = matches!(
+            prefix,
+            "EAN" | "ISO" | "IEC" | "EN" | "IP" | "CE" | "UL" | "PO" | "PI" | "HRB" | "KRS"
+                | "NIP" | "ABN" | "VAT" | "ETD" | "RFQ" | "EU" | "AS" | "NZS" | "SKU" | "ID"
+        );
+        if s.len() >= 2 && !reference {
             push(&mut d.models, s);
         }
     }

@@ -240,7 +240,9 @@ fn phone_segments(line: &str, words: &Words) -> Vec<(String, bool)> {
     while i < chars.len() {
         let (start, ch) = chars[i];
         let starts = ch.is_ascii_digit() || (ch == '+' || ch == '(') && next_digit(&chars, i);
-        if !starts {
+        // Not the digits of a word (`DE298765431`, `HRB 33127` is caught by the label rule).
+        let glued = i > 0 && chars[i - 1].1.is_alphanumeric();
+        if !starts || glued {
             i += 1;
             continue;
         }
@@ -258,7 +260,8 @@ fn phone_segments(line: &str, words: &Words) -> Vec<(String, bool)> {
             // Two spaces or a slash followed by a letter end a number.
             j += 1;
         }
-        if (7..=15).contains(&digits) {
+        let intl = line[start..].starts_with('+') || line[start..].starts_with("00");
+        if (7..=15).contains(&digits) && (intl || phone_label_before(&line[..start], words)) {
             let before = fold(&line[..start]);
             let label_words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
             let folded_label = format!(
@@ -282,6 +285,30 @@ fn phone_segments(line: &str, words: &Words) -> Vec<(String, bool)> {
         i = j.max(i + 1);
     }
     out
+}
+
+/// Whether a phone, fax or messenger label (or a one-letter `T`/`M`/`P`/`F`) stands in the
+/// few words before a number, or nothing does (a line of its own).
+fn phone_label_before(before: &str, words: &Words) -> bool {
+    let folded = fold(before);
+    let last: Vec<&str> = folded.split_whitespace().rev().take(3).collect();
+    if last.is_empty() {
+        return true;
+    }
+    let tail = format!(" {} ", last.into_iter().rev().collect::<Vec<_>>().join(" "));
+    if [" t ", " m ", " p ", " f ", " ph ", " mob ", " cel ", " gsm "]
+        .iter()
+        .any(|w| tail.ends_with(w))
+    {
+        return true;
+    }
+    words.fields.get(tail.trim()).is_some_and(|f| *f == super::words::Field::Phone)
+        || words.phrases.find(&tail).iter().any(|f| {
+            matches!(f.list, List::Fax | List::Messenger)
+        })
+        || tail
+            .split_whitespace()
+            .any(|w| matches!(words.fields.get(w), Some(super::words::Field::Phone)))
 }
 
 fn next_digit(chars: &[(usize, char)], i: usize) -> bool {
@@ -601,7 +628,15 @@ pub fn country(
             reason: format!("place given: {c}"),
         });
     }
-    // The signature's address (a country or city named in it).
+    // The signature's address (a country or city named in it): its address lines first.
+    for line in sig.iter().filter(|l| is_address_line(l, words)) {
+        if let Some(cc) = places.in_line(line) {
+            return Some(Country {
+                code: cc.to_string(),
+                reason: format!("signature: {}", line.trim()),
+            });
+        }
+    }
     for line in sig.iter().rev() {
         if line.contains('@') || line.contains("://") {
             continue;
