@@ -337,11 +337,33 @@ pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool)
     for m in MODEL.find_iter(text) {
         let s = m.as_str();
         // Not standards, registers or references.
-        let prefix = s.split(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']).next().unwrap_or("");
+        let prefix = s
+            .split(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+            .next()
+            .unwrap_or("");
         let reference = matches!(
             prefix,
-            "EAN" | "ISO" | "IEC" | "EN" | "IP" | "CE" | "UL" | "PO" | "PI" | "HRB" | "KRS"
-                | "NIP" | "ABN" | "VAT" | "ETD" | "RFQ" | "EU" | "AS" | "NZS" | "SKU" | "ID"
+            "EAN"
+                | "ISO"
+                | "IEC"
+                | "EN"
+                | "IP"
+                | "CE"
+                | "UL"
+                | "PO"
+                | "PI"
+                | "HRB"
+                | "KRS"
+                | "NIP"
+                | "ABN"
+                | "VAT"
+                | "ETD"
+                | "RFQ"
+                | "EU"
+                | "AS"
+                | "NZS"
+                | "SKU"
+                | "ID"
         );
         if s.len() >= 2 && !reference {
             push(&mut d.models, s);

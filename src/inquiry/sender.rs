@@ -296,16 +296,23 @@ fn phone_label_before(before: &str, words: &Words) -> bool {
         return true;
     }
     let tail = format!(" {} ", last.into_iter().rev().collect::<Vec<_>>().join(" "));
-    if [" t ", " m ", " p ", " f ", " ph ", " mob ", " cel ", " gsm "]
-        .iter()
-        .any(|w| tail.ends_with(w))
+    if [
+        " t ", " m ", " p ", " f ", " ph ", " mob ", " cel ", " gsm ",
+    ]
+    .iter()
+    .any(|w| tail.ends_with(w))
     {
         return true;
     }
-    words.fields.get(tail.trim()).is_some_and(|f| *f == super::words::Field::Phone)
-        || words.phrases.find(&tail).iter().any(|f| {
-            matches!(f.list, List::Fax | List::Messenger)
-        })
+    words
+        .fields
+        .get(tail.trim())
+        .is_some_and(|f| *f == super::words::Field::Phone)
+        || words
+            .phrases
+            .find(&tail)
+            .iter()
+            .any(|f| matches!(f.list, List::Fax | List::Messenger))
         || tail
             .split_whitespace()
             .any(|w| matches!(words.fields.get(w), Some(super::words::Field::Phone)))
