@@ -225,21 +225,24 @@ fn word_starts(text: &str) -> Vec<usize> {
 /// A number with a unit of a specification.
 static SPEC: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
-        \b\d+(?:[.,]\d+)?\s?(?:w|watt|watts|вт|lm|лм|lumens?|v|vac|vdc|в|hz|mm|cm|ft|inch|ma|lm/w|h)\b
-      | \b\d{4}\s?(?:k|к)\b
-      | \b(?:ra|cri|irc|pf|ugr)\s?(?:[<>≥≤=]|&gt;|&lt;)\s?\d+(?:[.,]\d+)?
-      | \bip\s?[2-6][0-9]\b")
+        (?-u:\b)\d+(?:[.,]\d+)?\s?(?:w|watt|watts|lm|lumens?|v|vac|vdc|hz|mm|cm|ft|inch|ma|lm/w|h)(?-u:\b)
+      | (?-u:\b)\d+(?:[.,]\d+)?\s?(?:вт|лм|в)(?:[^\p{L}]|$)
+      | (?-u:\b)\d{4}\s?k(?-u:\b)
+      | (?-u:\b)\d{4}\s?к(?:[^\p{L}]|$)
+      | (?-u:\b)(?:ra|cri|irc|pf|ugr)\s?(?:[<>≥≤=]|&gt;|&lt;)\s?\d+(?:[.,]\d+)?
+      | (?-u:\b)ip\s?[2-6][0-9](?-u:\b)")
 });
 
 /// Quantities: a number with a unit of count, `2x40HQ`, or `120 x item` at a line's start.
+/// (Word ends are ASCII ones where the words are ASCII: Unicode ones cost a slower engine.)
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
-        \b(?:qty|quantity|menge|cantidad|quantité|quantità|ilość|количество|miktar)\s*:?\s*\d{1,3}(?:[.,\s]?\d{3})*(?:\s?(?:pcs|pieces|units|stk\.?|stück|uds|szt\.?|шт\.?|adet|pezzi))?
-      |        \b\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)\b
-      | \b\d+\s?(?:pcs|pieces|pc|units|uds|unidades|stk\.?|stück|szt\.?|шт\.?|adet|pezzi|pz|pièces|sets|cartons|containers|контейнеров)\b
-      | \b\d+\s?x\s?(?:20|40)\s?(?:gp|hq|ft)\b
+        (?:^|[^\p{L}])(?:qty|quantity|menge|cantidad|quantité|quantità|ilość|количество|miktar)\s*:?\s*\d{1,3}(?:[.,\s]?\d{3})*(?:\s?(?:pcs|pieces|units|stk\.?|stück|uds|szt\.?|шт\.?|adet|pezzi))?
+      | (?-u:\b)\d{1,3}(?:[.,\s]\d{3})+\s?(?:pcs|pieces|pc|units|uds|unidades|stk|stück|szt|шт|adet|pezzi|pz|pièces|sets|lampadine|tubi|tubes|bulbs|bombillas|ampoules)(?:[^\p{L}]|$)
+      | (?-u:\b)\d+\s?(?:pcs|pieces|pc|units|uds|unidades|stk\.?|stück|szt\.?|шт\.?|adet|pezzi|pz|pièces|sets|cartons|containers|контейнеров)(?:[^\p{L}]|$)
+      | (?-u:\b)\d+\s?x\s?(?:20|40)\s?(?:gp|hq|ft)(?-u:\b)
       | (?m:^\s*\d+\s?x\s)
-      | \b\d+\s+(?:lampadine|tubi|bombillas|ampoules|tubes|bulbs|żarówek|ламп)\b")
+      | (?-u:\b)\d+\s+(?:lampadine|tubi|bombillas|ampoules|tubes|bulbs|żarówek|ламп)(?:[^\p{L}]|$)")
 });
 
 /// Amounts of money (a price).
@@ -257,8 +260,9 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Product codes: letters and digits mixed (`A60`, `ST64`, `BW-A60-09`).
-static MODEL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:[A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)\b"));
+static MODEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?-u:\b)(?:[A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)(?-u:\b)")
+});
 
 pub(crate) fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern: {e}"))

@@ -85,13 +85,19 @@ fn markers(lines: &[&str], words: &Words) -> Vec<Option<Marker>> {
             continue;
         }
         let dashes = bare.starts_with("---") || bare.starts_with("___") || bare.starts_with("***");
-        let folded = format!(" {} ", fold(bare));
+        let colon = bare.ends_with(':');
+        // Markers are dashed lines or end with a colon; other lines need no folding.
+        let folded = if dashes || colon {
+            format!(" {} ", fold(bare))
+        } else {
+            String::new()
+        };
         let has = |list: List| words.phrases.find(&folded).iter().any(|f| f.list == list);
-        if (dashes || bare.len() < 60) && has(List::Forwarded) {
+        if (dashes || colon && bare.len() < 60) && has(List::Forwarded) {
             out[i] = Some(Marker::Forward);
         } else if dashes && has(List::OriginalMessage) {
             out[i] = Some(Marker::Original);
-        } else if bare.ends_with(':') && bare.len() < 200 && has(List::Wrote) {
+        } else if colon && bare.len() < 200 && has(List::Wrote) {
             out[i] = Some(Marker::Wrote);
         } else if header_field(bare, words) == Some(Field::From) {
             let dated = lines[i + 1..]

@@ -25,7 +25,7 @@ pub const VERY_DETAILED: usize = 6;
 const CHAIN_STORES: u32 = 20;
 
 static STORES: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(\d{1,3}(?:[.,\s]\d{3})*|\d+)\s+(\p{L}+)"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)(\d{1,3}(?:[.,\s]\d{3})*|\d+)\s+(\p{L}+)"));
 
 /// What the words of a message say about the kind of buyer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,21 +61,22 @@ pub fn type_words(scan: &Scan<'_>, letter: &Letter, contact: &Contact) -> TypeWo
         let hist = Scan::new(&letter.history, words);
         read(&hist, &mut t);
     }
-    t.many_stores = STORES.captures_iter(scan.original).any(|c| {
-        let n: u32 = c[1]
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .unwrap_or(0);
-        let w = format!(" {} ", fold(&c[2]));
-        n >= CHAIN_STORES
-            && words
-                .phrases
-                .find(&w)
-                .iter()
-                .any(|f| f.list == List::Stores)
-    });
+    t.many_stores = scan.has(List::Stores)
+        && STORES.captures_iter(scan.original).any(|c| {
+            let n: u32 = c[1]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
+            let w = format!(" {} ", fold(&c[2]));
+            n >= CHAIN_STORES
+                && words
+                    .phrases
+                    .find(&w)
+                    .iter()
+                    .any(|f| f.list == List::Stores)
+        });
     let named = [letter.fields.business_type.clone(), contact.company.clone()];
     for text in named.into_iter().flatten() {
         let s = Scan::new(&text, words);

@@ -62,9 +62,13 @@ pub struct Country {
 /// short paragraph; disclaimers and device lines cut off.
 pub fn signature(body: &str, words: &Words) -> Vec<String> {
     let lines: Vec<&str> = body.lines().collect();
-    let folded: Vec<String> = lines.iter().map(|l| format!(" {} ", fold(l))).collect();
+    let fold_line = |i: usize| format!(" {} ", fold(lines[i]));
     let is_closing = |i: usize| {
-        let f = &folded[i];
+        // Closing words are short lines: no need to fold the others.
+        if lines[i].split_whitespace().count() > 6 {
+            return false;
+        }
+        let f = &fold_line(i);
         let n = f.split_whitespace().count();
         n > 0
             && n <= 6
@@ -75,7 +79,7 @@ pub fn signature(body: &str, words: &Words) -> Vec<String> {
     let ends = |i: usize| {
         words
             .phrases
-            .find(&folded[i])
+            .find(&fold_line(i))
             .iter()
             .any(|p| p.list == List::EndOfText)
             || lines[i].chars().count() > MAX_SIGNATURE_LINE

@@ -40,14 +40,14 @@ const MANY_CONTAINERS: u32 = 3;
 const MAX_EFFICACY: f64 = 300.0;
 
 static CONTAINERS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(\d+)\s*(?:x\s*)?(\p{L}[\p{L}'-]*)"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)(\d+)\s*(?:x\s*)?(\p{L}[\p{L}'-]*)"));
 static EFFICACY: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(\d+(?:[.,]\d+)?)\s?(?:lm\s?/\s?w|lumens?\s+per\s+watt|lm\s+per\s+w|лм\s?/\s?вт|lúmenes\s+por\s+vatio)",
     )
 });
 static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}(?-u:\b)"));
 
 fn sign(code: &'static str, evidence: impl Into<String>) -> Sign {
     Sign {
@@ -94,19 +94,24 @@ pub fn message_signs(
     }
 
     // big-order-no-detail
-    let containers = CONTAINERS.captures_iter(text).find_map(|c| {
-        let n: u32 = c[1].parse().ok()?;
-        let folded = format!(" {} ", fold(&c[2]));
-        let is_container = words
-            .phrases
-            .find(&folded)
-            .iter()
-            .any(|f| f.list == List::Containers);
-        (is_container && n >= MANY_CONTAINERS).then(|| {
-            let m = c.get(0).map_or(0, |m| m.start());
-            super::scan::sentence_at(text, m, m + 1)
+    let containers = scan
+        .has(List::Containers)
+        .then(|| {
+            CONTAINERS.captures_iter(text).find_map(|c| {
+                let n: u32 = c[1].parse().ok()?;
+                let folded = format!(" {} ", fold(&c[2]));
+                let is_container = words
+                    .phrases
+                    .find(&folded)
+                    .iter()
+                    .any(|f| f.list == List::Containers);
+                (is_container && n >= MANY_CONTAINERS).then(|| {
+                    let m = c.get(0).map_or(0, |m| m.start());
+                    super::scan::sentence_at(text, m, m + 1)
+                })
+            })
         })
-    });
+        .flatten();
     let big = first(List::BigOrder).or(containers);
     if let Some(e) = big
         && (a.details.knowledge() < KNOWLEDGE_FOR_BIG_ORDERS || product_errors.is_some())
@@ -280,7 +285,14 @@ pub fn lookalike(domain: &str, ctx: &Context) -> Option<(String, String)> {
     }
     for b in &ctx.buyers {
         for real in &b.domains {
+            // More than two letters apart in length: not a look-alike (cheap test first).
+            if real.len().abs_diff(domain.len()) > 2 + 8 {
+                continue;
+            }
             let (rl, rs) = split_domain(real);
+            if rl.len().abs_diff(label.len()) > 2 {
+                continue;
+            }
             if rl == label {
                 continue;
             }
