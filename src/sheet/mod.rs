@@ -7,10 +7,12 @@
 //! backups). [`csv`] and [`xlsx`] read and write the two formats.
 
 pub mod csv;
+pub mod merge;
 pub mod model;
 pub mod safe;
 pub mod style;
 pub mod xlsx;
+mod xlsx_write;
 
 use std::path::{Path, PathBuf};
 
