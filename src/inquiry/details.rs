@@ -261,7 +261,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Product codes: letters and digits mixed (`A60`, `ST64`, `BW-A60-09`).
 static MODEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?-u:\b)(?:[A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)(?-u:\b)")
+    re(r"(?-u:\b)([A-Z]{1,3}\d{1,3}[A-Z]?|[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)*)(?:[^\p{L}\p{N}-]|$)")
 });
 
 pub(crate) fn re(pattern: &str) -> Regex {
@@ -338,7 +338,8 @@ fn push(list: &mut Vec<String>, value: &str) {
 /// Reads the details of a text.
 pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool) -> Details {
     let mut d = Details::default();
-    for m in MODEL.find_iter(text) {
+    for c in MODEL.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
         let s = m.as_str();
         // Not standards, registers or references.
         let prefix = s
@@ -388,7 +389,14 @@ pub fn details(text: &str, scan: &Scan<'_>, words: &Words, products_named: bool)
         push(&mut d.specs, m.as_str());
     }
     for m in QUANTITY.find_iter(text) {
-        push(&mut d.quantities, m.as_str().trim());
+        let q = m
+            .as_str()
+            .trim()
+            .trim_end_matches([',', ';', ':', ')', '(', '/']);
+        push(
+            &mut d.quantities,
+            q.trim_start_matches(|c: char| !c.is_alphanumeric()),
+        );
     }
     for f in scan.hits(List::Certification) {
         let shown = scan.phrase_text(f);
