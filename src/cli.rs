@@ -57,6 +57,9 @@ pub enum Command {
     /// Write or refresh the lead sheet (.xlsx or .csv) from the campaign store, keeping your
     /// columns and rows.
     Sheet(SheetArgs),
+    /// Triage buyers' inquiries (.eml, .mbox, .txt, folders): what each asks, scam signs,
+    /// level 1-4, buyer type, a background check of the sender's site, and by when to reply.
+    Inquiry(InquiryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +177,36 @@ pub struct SheetArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InquiryArgs {
+    /// The plan file (what we sell: the products an inquiry is read for).
+    pub plan: PathBuf,
+    /// Inquiries: .eml messages, .mbox files, .txt files (pasted from a web form or a
+    /// platform), and folders of these.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// text (for people, most valuable first) or jsonl (one object per inquiry).
+    #[arg(long, value_parser = ["text", "jsonl"], default_value = "text")]
+    pub format: String,
+    /// Also write or refresh an inquiry sheet (.xlsx or .csv), keyed by Message-ID, keeping
+    /// your columns and rows.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Visit no site (no background check).
+    #[arg(long)]
+    pub offline: bool,
+    /// The time to count deadlines from for messages without a date, and to mark overdue
+    /// ones (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds; default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<i64>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Send HOST:PORT to ADDR instead of looking it up (as in curl); repeatable. A sender's
+    /// site on a pinned host is visited on that port.
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = parse_pin)]
+    pub resolve: Vec<Pin>,
+}
+
+#[derive(Debug, Args)]
 pub struct GradeArgs {
     /// The plan file.
     pub plan: PathBuf,
@@ -241,6 +274,29 @@ fn parse_format(s: &str) -> Result<Format, String> {
 fn parse_pin(s: &str) -> Result<Pin, String> {
     s.parse()
         .map_err(|e: prospect::net::guard::PinError| e.to_string())
+}
+
+fn parse_time(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return Ok(n);
+    }
+    let bad =
+        || format!("`{s}` is not a time like 2026-12-01, 2026-12-01T09:30:00Z or Unix seconds");
+    let serial = prospect::sheet::model::parse_date(t).ok_or_else(bad)?;
+    let days = serial as i64 - 25_569;
+    let mut secs = 0;
+    if let Some(clock) = t.get(11..) {
+        let clock = clock.trim_end_matches('Z');
+        let parts: Vec<i64> = clock
+            .split(':')
+            .map(|p| p.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        secs = parts.first().copied().unwrap_or(0) * 3600
+            + parts.get(1).copied().unwrap_or(0) * 60
+            + parts.get(2).copied().unwrap_or(0);
+    }
+    Ok(days * 86_400 + secs)
 }
 
 fn parse_age(s: &str) -> Result<Duration, String> {

@@ -8,6 +8,7 @@ pub mod crawl;
 pub mod diag;
 pub mod extract;
 pub mod fsx;
+pub mod inquiry;
 pub mod net;
 pub mod normalize;
 pub mod plan;

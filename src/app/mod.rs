@@ -6,6 +6,7 @@ mod check;
 mod grade;
 mod harvest;
 mod init;
+mod inquiry;
 mod progress;
 mod queries;
 mod results;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Score(args) => score::run(&args, &global),
         Command::Grade(args) => grade::run(&args, &global),
         Command::Sheet(args) => sheet::run(&args, &global),
+        Command::Inquiry(args) => inquiry::run(&args, &global),
     }
 }
 

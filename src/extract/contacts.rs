@@ -118,6 +118,13 @@ impl Walked {
     }
 }
 
+/// A phone number as written, in E.164 if `phonenumber` finds it valid (national numbers
+/// read as numbers of `region`, an ISO 3166-1 code).
+pub fn phone_e164(written: &str, region: Option<&str>) -> Option<String> {
+    let region = region.and_then(|r| r.parse().ok());
+    phone::parse(written, region)
+}
+
 /// Merges several pages' contacts (keeps first-appearance order, dedups).
 pub fn merge(all: impl IntoIterator<Item = Contacts>) -> Contacts {
     let mut out = Builder::default();

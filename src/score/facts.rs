@@ -192,6 +192,14 @@ fn publisher_name(part: &str, lists: &Words) -> Option<String> {
 
 /// A legal name inside a piece of text: words up to and including a legal form.
 fn legal_name(part: &str, lists: &Words) -> Option<String> {
+    legal_name_in(part, &lists.legal_forms)
+}
+
+/// [`legal_name`] with a set of folded legal forms.
+pub(crate) fn legal_name_in(
+    part: &str,
+    legal_forms: &std::collections::HashSet<String>,
+) -> Option<String> {
     let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
     let text = text
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '©' || c == ' ' || c == '-')
@@ -208,7 +216,7 @@ fn legal_name(part: &str, lists: &Words) -> Option<String> {
         // The last 1–4 words may be the legal form.
         for form_len in 1..=4.min(end) {
             let form: String = fold(&words[end + 1 - form_len..=end].join(" "));
-            if lists.legal_forms.contains(&form) && end + 1 - form_len >= 1 {
+            if legal_forms.contains(&form) && end + 1 - form_len >= 1 {
                 let name = words[..=end].join(" ");
                 let name = name.trim_end_matches([',', '.', ';', ':']).to_string();
                 return Some(name);

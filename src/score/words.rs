@@ -151,7 +151,7 @@ impl WordLists {
 }
 
 /// One folded word or phrase per entry.
-fn folded_set(words: &[String]) -> HashSet<String> {
+pub(crate) fn folded_set(words: &[String]) -> HashSet<String> {
     words
         .iter()
         .map(|w| fold(w))

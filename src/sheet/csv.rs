@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{self, Cell, Flavor, SheetLead, Table};
+use super::model::{self, Cell, Filter, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
 use super::{FileReport, SheetError, SheetOptions, SheetReport, on_main_sheet, safe, split_grades};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -25,10 +25,15 @@ pub struct CsvSheet {
 }
 
 impl CsvSheet {
-    /// A new sheet with the tool's columns.
+    /// A new lead sheet.
     pub fn new(bom: bool) -> CsvSheet {
+        CsvSheet::new_for(bom, &LEADS)
+    }
+
+    /// A new sheet with a schema's columns.
+    pub fn new_for(bom: bool, schema: &Schema) -> CsvSheet {
         CsvSheet {
-            table: Table::new_sheet(),
+            table: Table::new_for(schema),
             delimiter: b',',
             bom,
             crlf: false,
@@ -38,17 +43,26 @@ impl CsvSheet {
     }
 }
 
-/// Why a CSV file is not a lead sheet of prospect's.
+/// Why a CSV file is not a sheet of prospect's.
 #[derive(Debug, thiserror::Error)]
-pub enum NotALeadSheet {
-    #[error("none of its first {rows} rows has a `domain` column (the key of a lead)")]
-    NoDomainColumn { rows: usize },
+pub enum NotASheet {
+    #[error("none of its first {rows} rows has a `{key}` column (the key of a {row})")]
+    NoKeyColumn {
+        rows: usize,
+        key: &'static str,
+        row: &'static str,
+    },
     #[error("not readable as CSV: {0}")]
     Unreadable(#[from] ::csv::Error),
 }
 
-/// Reads a CSV sheet from its bytes; `Err` says why it is not a lead sheet.
-pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotALeadSheet> {
+/// Reads a CSV lead sheet from its bytes; `Err` says why it is not a lead sheet.
+pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotASheet> {
+    parse_for(bytes, &LEADS)
+}
+
+/// Reads a CSV sheet of a schema from its bytes; `Err` says why it is not one.
+pub fn parse_for(bytes: &[u8], schema: &Schema) -> Result<CsvSheet, NotASheet> {
     let (text, bom, converted_from) = decode(bytes);
     let mut body: &str = &text;
     let mut sep_line = None;
@@ -81,7 +95,7 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotALeadSheet> {
             .take(model::HEADER_SEARCH_ROWS)
             .filter_map(Result::ok)
             .collect();
-        Table::find_header(&top).is_some()
+        Table::find_header_for(&top, schema).is_some()
     };
     let delimiter = candidates
         .iter()
@@ -89,10 +103,10 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotALeadSheet> {
         .find(|&d| top_has_header(d))
         .unwrap_or(candidates[0]);
     let rows = records(body, delimiter).collect::<Result<Vec<_>, _>>()?;
-    let header = match Table::find_header(&rows) {
+    let header = match Table::find_header_for(&rows, schema) {
         Some(h) => h,
         None if rows.iter().all(|r| r.iter().all(Cell::is_empty)) => {
-            let mut sheet = CsvSheet::new(bom);
+            let mut sheet = CsvSheet::new_for(bom, schema);
             sheet.delimiter = delimiter;
             sheet.crlf = crlf;
             sheet.sep_line = sep_line;
@@ -100,8 +114,10 @@ pub fn parse(bytes: &[u8]) -> Result<CsvSheet, NotALeadSheet> {
             return Ok(sheet);
         }
         None => {
-            return Err(NotALeadSheet::NoDomainColumn {
+            return Err(NotASheet::NoKeyColumn {
                 rows: model::HEADER_SEARCH_ROWS,
+                key: schema.key_column,
+                row: schema.row,
             });
         }
     };
@@ -250,17 +266,25 @@ pub fn split_path(target: &Path, grade: &str) -> PathBuf {
     target.with_file_name(format!("{stem}.{grade}.{ext}"))
 }
 
-/// Reads the sheet at `path`: `None` when there is no file yet.
+/// Reads the lead sheet at `path`: `None` when there is no file yet.
 pub fn read(path: &Path) -> Result<Option<CsvSheet>, SheetError> {
+    read_for(path, &LEADS)
+}
+
+/// Reads the sheet of a schema at `path`: `None` when there is no file yet.
+pub fn read_for(path: &Path, schema: &'static Schema) -> Result<Option<CsvSheet>, SheetError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(SheetError::io(path, e)),
     };
-    parse(&bytes).map(Some).map_err(|why| SheetError::NotOurs {
-        path: path.to_path_buf(),
-        why: why.to_string(),
-    })
+    parse_for(&bytes, schema)
+        .map(Some)
+        .map_err(|why| SheetError::NotOurs {
+            path: path.to_path_buf(),
+            why: why.to_string(),
+            schema,
+        })
 }
 
 /// Writes or refreshes a CSV lead sheet (and with `split` one file per grade).
@@ -275,15 +299,38 @@ pub fn refresh(
             jobs.push((split_path(target, g), Some(g)));
         }
     }
-    for (path, _) in &jobs {
+    let rows = LeadRows::new(leads);
+    let parts: Vec<(PathBuf, Filter<'_>)> = jobs
+        .into_iter()
+        .map(|(path, grade)| {
+            let include: Filter<'_> = match grade {
+                Some(g) => Box::new(move |i: usize| leads[i].grade.as_str() == g),
+                None => Box::new(move |i: usize| on_main_sheet(&leads[i], opts)),
+            };
+            (path, include)
+        })
+        .collect();
+    refresh_rows(&rows, &parts, opts)
+}
+
+/// Writes or refreshes CSV sheets of any schema: each file with the rows its filter accepts
+/// (rows already in a file are kept current whatever the filter says).
+pub fn refresh_rows(
+    rows: &dyn Rows,
+    parts: &[(PathBuf, Filter<'_>)],
+    opts: &SheetOptions,
+) -> Result<SheetReport, SheetError> {
+    let schema = rows.schema();
+    for (path, _) in parts {
         safe::check_writable(path)?;
     }
     let mut report = SheetReport::default();
     let mut writes = Vec::new();
-    for (path, grade) in &jobs {
-        let existing = read(path)?;
+    for (path, include) in parts {
+        let existing = read_for(path, schema)?;
         let created = existing.is_none();
-        let mut sheet = existing.unwrap_or_else(|| CsvSheet::new(opts.bom.unwrap_or(true)));
+        let mut sheet =
+            existing.unwrap_or_else(|| CsvSheet::new_for(opts.bom.unwrap_or(true), schema));
         let bom_before = sheet.bom;
         if let Some(b) = opts.bom {
             sheet.bom = b;
@@ -295,10 +342,7 @@ pub fn refresh(
                 path.display()
             ));
         }
-        let stats = model::merge(&mut sheet.table, leads, Flavor::Csv, |l| match grade {
-            Some(g) => l.grade.as_str() == *g,
-            None => on_main_sheet(l, opts),
-        });
+        let stats = model::merge_rows(&mut sheet.table, rows, Flavor::Csv, include);
         let changed = created
             || !stats.is_unchanged()
             || sheet.bom != bom_before

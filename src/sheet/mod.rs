@@ -8,15 +8,19 @@
 //! backups). [`csv`] and [`xlsx`] read and write the two formats.
 
 pub mod csv;
+pub mod merge;
 pub mod model;
 pub mod safe;
 pub mod stage;
 pub mod style;
 pub mod xlsx;
+mod xlsx_write;
 
 use std::path::{Path, PathBuf};
 
-pub use model::{Cell, Flavor, LeadKey, MergeStats, SHEET_COLUMNS, SheetLead, Table};
+pub use model::{
+    Cell, Flavor, LEADS, LeadKey, MergeStats, Rows, SHEET_COLUMNS, Schema, SheetLead, Table,
+};
 pub use stage::{refresh, refresh_with};
 
 use crate::store::StoreError;
@@ -80,10 +84,16 @@ pub enum SheetError {
     #[error("{path}: a lead sheet is a .xlsx or .csv file{hint}")]
     Format { path: PathBuf, hint: String },
     #[error(
-        "{path} is not a lead sheet of prospect: {why}. It was left alone; give another file \
-         with -o, or add a `domain` column to the sheet to make prospect fill it"
+        "{path} is not a {} of prospect: {why}. It was left alone; give another file with -o, \
+         or add a `{}` column to the sheet to make prospect fill it",
+        schema.what,
+        schema.key_column
     )]
-    NotOurs { path: PathBuf, why: String },
+    NotOurs {
+        path: PathBuf,
+        why: String,
+        schema: &'static model::Schema,
+    },
     #[error(
         "{path} is open in {app} (lock file {lock}); close it there and run again. Nothing was \
          changed (if no program has it open, the lock file is left from a crash: delete it)"

@@ -35,6 +35,62 @@ pub const SHEET_COLUMNS: [&str; 16] = [
     "last_seen",
 ];
 
+/// A kind of sheet the tool keeps up to date: its columns, the column whose header marks
+/// the header row (and whose cells key the rows), the sheet's name in a workbook prospect
+/// creates, and what the sheet is called in messages.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Schema {
+    pub columns: &'static [&'static str],
+    pub key_column: &'static str,
+    /// A column of dates that keeps the earliest one (`first_seen`).
+    pub first_seen: Option<&'static str>,
+    pub sheet_name: &'static str,
+    /// `lead sheet`, `inquiry sheet`.
+    pub what: &'static str,
+    /// What a row is (`lead`, `inquiry`).
+    pub row: &'static str,
+}
+
+/// The lead sheet (SPEC §8).
+pub static LEADS: Schema = Schema {
+    columns: &SHEET_COLUMNS,
+    key_column: "domain",
+    first_seen: Some("first_seen"),
+    sheet_name: "Leads",
+    what: "lead sheet",
+    row: "lead",
+};
+
+impl Schema {
+    /// Index of a column.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == name)
+    }
+}
+
+/// The tool's rows of one schema, as a refresh needs them.
+pub trait Rows {
+    fn schema(&self) -> &'static Schema;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Tool column `col` of row `i` as it goes into a sheet of this flavor.
+    fn cell(&self, i: usize, col: usize, flavor: Flavor) -> Cell;
+    /// The first-seen date of row `i` (a serial date), if the schema has one.
+    fn first_seen(&self, i: usize) -> Option<f64>;
+    /// Which row a sheet row holds, from its tool cells (`at(col)` is the text of tool column
+    /// `col`): `Err(())` for a row without a key (not counted), `Ok(None)` for a row of
+    /// something the tool no longer has.
+    #[allow(clippy::result_unit_err)]
+    fn find(&self, at: &dyn Fn(usize) -> String) -> Result<Option<usize>, ()>;
+    /// The order of new rows (smaller first; the rows' own order within one value).
+    fn rank(&self, i: usize) -> usize;
+}
+
+/// Which of the tool's rows a part of a refresh (a file, a sheet) lists.
+pub type Filter<'a> = Box<dyn Fn(usize) -> bool + 'a>;
+
 /// The value of one cell, as far as the sheet's formats can say it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
@@ -402,7 +458,7 @@ impl SheetLead {
         }
     }
 
-    fn first_seen(&self) -> Option<f64> {
+    pub(super) fn first_seen(&self) -> Option<f64> {
         match self.values[FIRST_SEEN] {
             Cell::Date(d) => Some(d),
             _ => None,
@@ -465,7 +521,7 @@ pub fn sheet_leads(stored: &[StoredLead]) -> Vec<SheetLead> {
 }
 
 /// A lead graded from the company's own site (A, B or C).
-fn is_graded_site(l: &SheetLead) -> bool {
+pub(super) fn is_graded_site(l: &SheetLead) -> bool {
     matches!(l.grade, Grade::A | Grade::B | Grade::C)
 }
 
@@ -516,17 +572,27 @@ pub struct Table {
 pub const HEADER_SEARCH_ROWS: usize = 10;
 
 impl Table {
-    /// A new sheet: the tool's columns and no rows.
+    /// A new lead sheet: the tool's columns and no rows.
     pub fn new_sheet() -> Table {
+        Table::new_for(&LEADS)
+    }
+
+    /// A new sheet of a schema: its columns and no rows.
+    pub fn new_for(schema: &Schema) -> Table {
         Table {
-            rows: vec![SHEET_COLUMNS.iter().map(|c| Cell::text(*c)).collect()],
+            rows: vec![schema.columns.iter().map(|c| Cell::text(*c)).collect()],
             header: 0,
         }
     }
 
-    /// The header row: the first of the top rows that has a `domain` column.
+    /// The header row of a lead sheet: the first of the top rows that has a `domain` column.
     pub fn find_header(rows: &[Vec<Cell>]) -> Option<usize> {
-        let want = column_key(SHEET_COLUMNS[DOMAIN]);
+        Table::find_header_for(rows, &LEADS)
+    }
+
+    /// The header row: the first of the top rows that has the schema's key column.
+    pub fn find_header_for(rows: &[Vec<Cell>], schema: &Schema) -> Option<usize> {
+        let want = column_key(schema.key_column);
         rows.iter()
             .take(HEADER_SEARCH_ROWS)
             .position(|r| r.iter().any(|c| column_key(&c.as_text()) == want))
@@ -541,13 +607,21 @@ impl Table {
             .unwrap_or(0)
     }
 
-    /// Where each tool column is, by header (the first match wins); `None` when missing.
+    /// Where each lead-sheet column is, by header (the first match wins); `None` when missing.
     pub fn tool_columns(&self) -> [Option<usize>; SHEET_COLUMNS.len()] {
         let mut found = [None; SHEET_COLUMNS.len()];
+        found.copy_from_slice(&self.tool_columns_for(&LEADS));
+        found
+    }
+
+    /// Where each of a schema's columns is, by header (the first match wins); `None` when
+    /// missing.
+    pub fn tool_columns_for(&self, schema: &Schema) -> Vec<Option<usize>> {
+        let mut found = vec![None; schema.columns.len()];
         let Some(header) = self.rows.get(self.header) else {
             return found;
         };
-        let wanted: Vec<String> = SHEET_COLUMNS.iter().map(|c| column_key(c)).collect();
+        let wanted: Vec<String> = schema.columns.iter().map(|c| column_key(c)).collect();
         for (col, cell) in header.iter().enumerate() {
             let key = column_key(&cell.as_text());
             if let Some(i) = wanted.iter().position(|w| *w == key)
@@ -560,168 +634,7 @@ impl Table {
     }
 }
 
-/// What a refresh did to one sheet.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MergeStats {
-    /// Rows appended for leads the sheet did not have.
-    pub added: usize,
-    /// Rows whose tool cells changed.
-    pub updated: usize,
-    /// Rows of leads whose tool cells were already current.
-    pub unchanged: usize,
-    /// Rows of companies the store no longer has (kept as they are).
-    pub not_found: usize,
-    /// Tool columns appended at the right.
-    pub columns_added: Vec<String>,
-}
-
-impl MergeStats {
-    /// Whether the sheet is the same as before.
-    pub fn is_unchanged(&self) -> bool {
-        self.added == 0 && self.updated == 0 && self.columns_added.is_empty()
-    }
-}
-
-/// Refreshes `table` from `leads`: matched rows get the tool's values, leads that `include`
-/// accepts and the sheet lacks are appended (A before B …, store order within a grade).
-pub fn merge(
-    table: &mut Table,
-    leads: &[SheetLead],
-    flavor: Flavor,
-    include: impl Fn(&SheetLead) -> bool,
-) -> MergeStats {
-    let mut stats = MergeStats::default();
-    if table.rows.len() <= table.header {
-        table.rows.resize_with(table.header + 1, Vec::new);
-    }
-    // Tool columns, missing ones appended after every used column.
-    let mut cols = table.tool_columns();
-    let mut next = table.width();
-    for (i, col) in cols.iter_mut().enumerate() {
-        if col.is_none() {
-            let header = &mut table.rows[table.header];
-            if header.len() <= next {
-                header.resize(next + 1, Cell::Empty);
-            }
-            header[next] = Cell::text(SHEET_COLUMNS[i]);
-            stats.columns_added.push(SHEET_COLUMNS[i].to_string());
-            *col = Some(next);
-            next += 1;
-        }
-    }
-    let cols: Vec<usize> = cols.iter().map(|c| c.unwrap_or_default()).collect();
-
-    let index: HashMap<&LeadKey, usize> =
-        leads.iter().enumerate().map(|(i, l)| (&l.key, i)).collect();
-    let by_site: HashMap<&LeadKey, usize> = leads
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (&l.site, i))
-        .collect();
-    let mut present = vec![false; leads.len()];
-    for row in table.rows.iter_mut().skip(table.header + 1) {
-        let at = |i: usize| row.get(cols[i]).map(|c| c.as_text()).unwrap_or_default();
-        let (grade, domain, emails) = (at(GRADE), at(DOMAIN), at(EMAILS));
-        let Some(key) = LeadKey::of_row(&grade, &domain, &at(COMPANY), &emails) else {
-            continue;
-        };
-        let Some(i) = find_lead(&key, &grade, &domain, &emails, leads, &index, &by_site) else {
-            stats.not_found += 1;
-            continue;
-        };
-        present[i] = true;
-        if update_row(row, &cols, &leads[i], flavor) {
-            stats.updated += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-
-    let mut new: Vec<usize> = (0..leads.len())
-        .filter(|&i| !present[i] && include(&leads[i]))
-        .collect();
-    new.sort_by_key(|&i| (leads[i].grade, i));
-    let width = table.width().max(cols.iter().max().map_or(0, |m| m + 1));
-    for i in new {
-        let mut row = vec![Cell::Empty; width];
-        for (t, &col) in cols.iter().enumerate() {
-            row[col] = leads[i].cell(t, flavor);
-        }
-        table.rows.push(row);
-        stats.added += 1;
-    }
-    stats
-}
-
-/// The lead of a row: the one with the row's key; else, when the grade moved between D and
-/// the others, the lead kept under the row's domain; else, for a D row, its company's own
-/// site graded A, B or C (found by the e-mail domain).
-fn find_lead(
-    key: &LeadKey,
-    grade: &str,
-    domain: &str,
-    emails: &str,
-    leads: &[SheetLead],
-    index: &HashMap<&LeadKey, usize>,
-    by_site: &HashMap<&LeadKey, usize>,
-) -> Option<usize> {
-    if let Some(&i) = index.get(key) {
-        return Some(i);
-    }
-    let row_is_d = grade
-        .trim()
-        .trim_start_matches('\'')
-        .eq_ignore_ascii_case("d");
-    if let Some(&i) = LeadKey::of_domain(domain)
-        .as_ref()
-        .and_then(|d| by_site.get(d))
-        && !(row_is_d && leads[i].grade == Grade::D)
-    {
-        return Some(i);
-    }
-    if row_is_d
-        && let Some(&i) = LeadKey::of_mail(emails).as_ref().and_then(|m| index.get(m))
-        && is_graded_site(&leads[i])
-    {
-        return Some(i);
-    }
-    None
-}
-
-/// Writes the lead's values into a row's tool cells; whether anything changed.
-fn update_row(row: &mut Vec<Cell>, cols: &[usize], lead: &SheetLead, flavor: Flavor) -> bool {
-    let mut changed = false;
-    for (t, &col) in cols.iter().enumerate() {
-        let mut value = lead.cell(t, flavor);
-        if t == FIRST_SEEN {
-            let had = row.get(col).and_then(|c| match c {
-                Cell::Date(d) | Cell::Number(d) => Some(*d),
-                Cell::Text(s) => parse_date(s),
-                _ => None,
-            });
-            if let (Some(had), Some(ours)) = (had, lead.first_seen())
-                && had < ours
-            {
-                value = match flavor {
-                    Flavor::Xlsx => Cell::Date(had),
-                    Flavor::Csv => Cell::Text(date_text(had)),
-                };
-            }
-        }
-        if row.get(col).is_some_and(|c| c.same_as(&value)) {
-            continue;
-        }
-        if value.is_empty() && row.get(col).is_none_or(Cell::is_empty) {
-            continue;
-        }
-        if row.len() <= col {
-            row.resize(col + 1, Cell::Empty);
-        }
-        row[col] = value;
-        changed = true;
-    }
-    changed
-}
+pub use super::merge::{LeadRows, MergeStats, merge, merge_rows};
 
 /// A, B, C, D, X, then anything else.
 pub fn grade_rank(grade: &str) -> usize {

@@ -244,9 +244,12 @@ fn border(b: BorderStyle) -> FormatBorder {
 /// The width (in characters) of a tool column.
 pub fn tool_width(column: &str) -> f64 {
     match column {
-        "grade" | "big" => 7.0,
+        "grade" | "big" | "level" | "scam" | "free_mail" | "site_grade" => 7.0,
         "match_share" | "country" => 9.0,
         "first_seen" | "last_seen" => 11.0,
+        "date" | "reply_by" => 16.0,
+        "sender_email" | "subject" | "products" | "buyer_type" => 24.0,
+        "details" | "signs" | "next_step" => 50.0,
         "customer_type" => 14.0,
         "domain" | "phones" => 22.0,
         "company" | "website" | "emails" | "contact_page" | "matched_products" => 30.0,

@@ -13,12 +13,10 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Style, StyleRange, Xlsx};
-use rust_xlsxwriter::{Format, Formula, Url, Workbook, Worksheet, XlsxError};
+use calamine::{Data, Reader, SheetType, SheetVisible, StyleRange, Xlsx};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::model::SHEET_COLUMNS;
-use super::model::{self, Cell, Flavor, SheetLead, Table};
-use super::style::{self, DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT};
+use super::model::{self, Cell, Filter, Flavor, LEADS, LeadRows, Rows, Schema, SheetLead, Table};
 use super::{
     FileReport, SHEET_NAME, SheetError, SheetOptions, SheetReport, on_main_sheet, safe,
     split_grades,
@@ -26,12 +24,8 @@ use super::{
 
 /// Excel's limit of hyperlinks on one worksheet; later links are plain text.
 pub const MAX_LINKS: usize = 65_530;
-/// Excel's limit of the length of a link.
-const MAX_URL_CHARS: usize = 2_079;
 /// Excel's limit of rows.
 const MAX_ROWS: usize = 1_048_576;
-/// Rows looked at to choose a user column's width.
-const WIDTH_SAMPLE_ROWS: usize = 200;
 
 /// A workbook as read.
 #[derive(Debug, Default)]
@@ -70,18 +64,23 @@ pub struct SheetTable {
 }
 
 impl BookSheet {
-    fn new_leads(name: &str) -> BookSheet {
+    fn new_table(name: &str, schema: &Schema) -> BookSheet {
         BookSheet {
             name: name.to_string(),
-            table: Table::new_sheet(),
+            table: Table::new_for(schema),
             is_leads: true,
             ..BookSheet::default()
         }
     }
 }
 
-/// Reads the workbook at `path`: `None` when there is no file yet.
+/// Reads the workbook at `path` (lead tables marked): `None` when there is no file yet.
 pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
+    read_for(path, &LEADS)
+}
+
+/// Reads the workbook at `path`, marking the sheets that are tables of `schema`.
+pub fn read_for(path: &Path, schema: &Schema) -> Result<Option<Book>, SheetError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -121,7 +120,7 @@ pub fn read(path: &Path) -> Result<Option<Book>, SheetError> {
             Vec::new()
         };
         let rows = cells_of(&range, &formulas, is_1904);
-        let header = Table::find_header(&rows);
+        let header = Table::find_header_for(&rows, schema);
         let link_map = links_of(links);
         let table = Table {
             rows,
@@ -261,6 +260,12 @@ fn cell_of(d: &Data, is_1904: bool) -> Cell {
 /// The data sheet of a workbook: `Leads` if it is a lead table, else the first lead table.
 /// (The per-grade sheets of `--split` are never the main one.)
 pub fn main_sheet(book: &Book) -> Option<usize> {
+    main_sheet_for(book, &LEADS)
+}
+
+/// The data sheet of a workbook for a schema: the one with the schema's name if it is a table
+/// of the schema, else the first such table (never a per-grade sheet of `--split`).
+pub fn main_sheet_for(book: &Book, schema: &Schema) -> Option<usize> {
     let is_split = |name: &str| {
         ["A", "B", "C", "D", "X"]
             .iter()
@@ -268,7 +273,7 @@ pub fn main_sheet(book: &Book) -> Option<usize> {
     };
     book.sheets
         .iter()
-        .position(|s| s.is_leads && s.name.eq_ignore_ascii_case(SHEET_NAME))
+        .position(|s| s.is_leads && s.name.eq_ignore_ascii_case(schema.sheet_name))
         .or_else(|| {
             book.sheets
                 .iter()
@@ -287,15 +292,39 @@ pub fn refresh(
     target: &Path,
     opts: &SheetOptions,
 ) -> Result<SheetReport, SheetError> {
+    let rows = LeadRows::new(leads);
+    let mut parts: Vec<(Option<String>, Filter<'_>)> =
+        vec![(None, Box::new(|i: usize| on_main_sheet(&leads[i], opts)))];
+    if opts.split {
+        for g in split_grades(opts) {
+            parts.push((
+                Some(split_name(g)),
+                Box::new(move |i: usize| leads[i].grade.as_str() == g),
+            ));
+        }
+    }
+    refresh_rows(&rows, target, &parts, opts)
+}
+
+/// Writes or refreshes a workbook's tables of any schema: the main one (`None`) and named
+/// ones, each with the rows its filter accepts (rows already there are kept current).
+pub fn refresh_rows(
+    rows: &dyn Rows,
+    target: &Path,
+    parts: &[(Option<String>, Filter<'_>)],
+    opts: &SheetOptions,
+) -> Result<SheetReport, SheetError> {
+    let schema = rows.schema();
     safe::check_writable(target)?;
-    let existing = read(target)?;
+    let existing = read_for(target, schema)?;
     let created = existing.is_none();
     let mut book = existing.unwrap_or_default();
     let mut added_sheets = false;
-    let main = match main_sheet(&book) {
+    let main = match main_sheet_for(&book, schema) {
         Some(i) => i,
         None if book.sheets.is_empty() => {
-            book.sheets.push(BookSheet::new_leads(SHEET_NAME));
+            book.sheets
+                .push(BookSheet::new_table(schema.sheet_name, schema));
             added_sheets = true;
             0
         }
@@ -308,50 +337,47 @@ pub fn refresh(
             return Err(SheetError::NotOurs {
                 path: target.to_path_buf(),
                 why: format!(
-                    "none of its sheets ({}) has a `domain` column in its first {} rows (the key \
-                     of a lead)",
+                    "none of its sheets ({}) has a `{}` column in its first {} rows (the key \
+                     of a {})",
                     names.join(", "),
-                    model::HEADER_SEARCH_ROWS
+                    schema.key_column,
+                    model::HEADER_SEARCH_ROWS,
+                    schema.row
                 ),
+                schema,
             });
         }
     };
-    let mut parts: Vec<(usize, Option<&str>)> = vec![(main, None)];
-    if opts.split {
-        for g in split_grades(opts) {
-            let name = split_name(g);
-            let i = match book
-                .sheets
-                .iter()
-                .position(|s| s.name.eq_ignore_ascii_case(&name))
-            {
-                Some(i) if book.sheets[i].is_leads => i,
-                Some(_) => {
-                    return Err(SheetError::NotOurs {
-                        path: target.to_path_buf(),
-                        why: format!("its sheet `{name}` has no `domain` column"),
-                    });
-                }
-                None => {
-                    book.sheets.push(BookSheet::new_leads(&name));
-                    added_sheets = true;
-                    book.sheets.len() - 1
-                }
-            };
-            parts.push((i, Some(g)));
-        }
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    for (p, (name, _)) in parts.iter().enumerate() {
+        let Some(name) = name else {
+            places.push((main, p));
+            continue;
+        };
+        let i = match book
+            .sheets
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
+        {
+            Some(i) if book.sheets[i].is_leads => i,
+            Some(_) => {
+                return Err(SheetError::NotOurs {
+                    path: target.to_path_buf(),
+                    why: format!("its sheet `{name}` has no `{}` column", schema.key_column),
+                    schema,
+                });
+            }
+            None => {
+                book.sheets.push(BookSheet::new_table(name, schema));
+                added_sheets = true;
+                book.sheets.len() - 1
+            }
+        };
+        places.push((i, p));
     }
     let mut sheets = Vec::new();
-    for (i, grade) in &parts {
-        let stats = model::merge(
-            &mut book.sheets[*i].table,
-            leads,
-            Flavor::Xlsx,
-            |l| match grade {
-                Some(g) => l.grade.as_str() == *g,
-                None => on_main_sheet(l, opts),
-            },
-        );
+    for (i, p) in &places {
+        let stats = model::merge_rows(&mut book.sheets[*i].table, rows, Flavor::Xlsx, &parts[*p].1);
         if book.sheets[*i].table.rows.len() > MAX_ROWS {
             return Err(SheetError::Unsupported {
                 path: target.to_path_buf(),
@@ -373,10 +399,12 @@ pub fn refresh(
         sheets,
     };
     if changed {
-        let data: Vec<usize> = parts.iter().map(|(i, _)| *i).collect();
-        let bytes = render(&book, &data, &mut report.warnings).map_err(|e| SheetError::Write {
-            path: target.to_path_buf(),
-            message: e.to_string(),
+        let data: Vec<usize> = places.iter().map(|(i, _)| *i).collect();
+        let bytes = render_for(&book, &data, schema, &mut report.warnings).map_err(|e| {
+            SheetError::Write {
+                path: target.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
         file.backup = safe::replace(target, &bytes, opts.backups)?;
     }
@@ -390,6 +418,16 @@ pub fn render(
     data: &[usize],
     warnings: &mut Vec<String>,
 ) -> Result<Vec<u8>, XlsxError> {
+    render_for(book, data, &LEADS, warnings)
+}
+
+/// The workbook's bytes; `data` are the sheets that get the formatting of `schema`'s tables.
+pub fn render_for(
+    book: &Book,
+    data: &[usize],
+    schema: &Schema,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let first_visible = book.sheets.iter().position(|s| !s.hidden);
     for (i, sheet) in book.sheets.iter().enumerate() {
@@ -401,7 +439,8 @@ pub fn render(
         if first_visible.is_some_and(|v| v == i && i > 0) {
             ws.set_active(true);
         }
-        SheetWriter::new(sheet, data.contains(&i)).write(ws, warnings)?;
+        super::xlsx_write::SheetWriter::new(sheet, data.contains(&i), schema)
+            .write(ws, warnings)?;
     }
     for (name, formula) in &book.names {
         if name.starts_with("_xlnm.") {
@@ -423,386 +462,4 @@ pub fn render(
         }
     }
     wb.save_to_buffer()
-}
-
-/// The formats of the tool's cells.
-struct ToolFormats {
-    header: Format,
-    date: Format,
-    percent: Format,
-    link: Format,
-    grades: HashMap<String, Format>,
-}
-
-impl ToolFormats {
-    fn new() -> ToolFormats {
-        let grade = |c: u32| {
-            Format::new()
-                .set_background_color(c)
-                .set_bold()
-                .set_align(rust_xlsxwriter::FormatAlign::Center)
-        };
-        ToolFormats {
-            header: Format::new().set_bold(),
-            date: Format::new().set_num_format(DATE_FORMAT),
-            percent: Format::new().set_num_format(PERCENT_FORMAT),
-            link: Format::new().set_hyperlink(),
-            grades: ["A", "B", "C", "D", "X"]
-                .iter()
-                .filter_map(|g| Some((g.to_string(), grade(style::grade_color(g)?))))
-                .collect(),
-        }
-    }
-}
-
-/// Writes one sheet: values with their styles, links, merged cells; and for a lead table
-/// the tool's formats, frozen header, filter and widths.
-struct SheetWriter<'a> {
-    sheet: &'a BookSheet,
-    leads: bool,
-    /// Tool column index by sheet column (lead tables only).
-    tool_at: HashMap<usize, usize>,
-    formats: HashMap<*const Style, Format>,
-    tool: ToolFormats,
-    links: usize,
-}
-
-impl<'a> SheetWriter<'a> {
-    fn new(sheet: &'a BookSheet, leads: bool) -> SheetWriter<'a> {
-        let tool_at = if leads {
-            sheet
-                .table
-                .tool_columns()
-                .iter()
-                .enumerate()
-                .filter_map(|(t, c)| c.map(|c| (c, t)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        SheetWriter {
-            sheet,
-            leads,
-            tool_at,
-            formats: HashMap::new(),
-            tool: ToolFormats::new(),
-            links: 0,
-        }
-    }
-
-    /// The user's format of a cell, if it has one.
-    fn user_format(&mut self, r: usize, c: usize) -> Option<Format> {
-        let s = self.sheet.styles.get((r as u32, c as u32))?;
-        Some(
-            self.formats
-                .entry(s as *const Style)
-                .or_insert_with(|| style::format_of(s))
-                .clone(),
-        )
-    }
-
-    fn write(mut self, ws: &mut Worksheet, warnings: &mut Vec<String>) -> Result<(), XlsxError> {
-        let table = &self.sheet.table;
-        for m in &self.sheet.merged {
-            let fmt = self
-                .user_format(m.start.0 as usize, m.start.1 as usize)
-                .unwrap_or_default();
-            if let Err(e) = ws.merge_range(
-                m.start.0,
-                m.start.1 as u16,
-                m.end.0,
-                m.end.1 as u16,
-                "",
-                &fmt,
-            ) {
-                warnings.push(format!(
-                    "sheet `{}`: merged cells at row {} not kept: {e}",
-                    self.sheet.name,
-                    m.start.0 + 1
-                ));
-            }
-        }
-        for (r, row) in table.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                self.write_cell(ws, r, c, cell)?;
-            }
-        }
-        // Styled empty cells (a coloured blank, a border) keep their look.
-        let styled: Vec<(u32, u32, Format)> = self
-            .sheet
-            .styles
-            .cells()
-            .filter(|(r, c, s)| {
-                style::shows_when_empty(s)
-                    && table
-                        .rows
-                        .get(*r as usize)
-                        .and_then(|row| row.get(*c as usize))
-                        .is_none_or(Cell::is_empty)
-                    && !self.sheet.merged.iter().any(|m| {
-                        (m.start.0..=m.end.0).contains(r) && (m.start.1..=m.end.1).contains(c)
-                    })
-            })
-            .map(|(r, c, s)| (r, c, style::format_of(s)))
-            .collect();
-        for (r, c, f) in styled {
-            ws.write_blank(r, c as u16, &f)?;
-        }
-        self.widths(ws)?;
-        let filtered = self.tables(ws, warnings);
-        if self.leads {
-            let header = table.header as u32;
-            ws.set_freeze_panes(header + 1, 0)?;
-            if !filtered {
-                let width = table.width().max(1);
-                let last = (table.rows.len().max(table.header + 2) - 1) as u32;
-                ws.autofilter(header, 0, last, (width - 1) as u16)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes the sheet's Excel tables again (on a lead sheet grown to its new rows and
-    /// columns); whether one of them holds the lead sheet's header (and so its filter).
-    fn tables(&self, ws: &mut Worksheet, warnings: &mut Vec<String>) -> bool {
-        let sheet = self.sheet;
-        let table = &sheet.table;
-        let mut holds_header = false;
-        for t in &sheet.tables {
-            let mut t = t.clone();
-            let at_header = self.leads && t.header_row as usize == table.header;
-            if at_header {
-                t.last_row = t.last_row.max(table.rows.len().saturating_sub(1) as u32);
-                if t.last_col as usize + 1 >= sheet.read_width {
-                    t.last_col = t.last_col.max(table.width().saturating_sub(1) as u32);
-                }
-            }
-            t.last_row = t.last_row.max(t.header_row + 1);
-            let header = table.rows.get(t.header_row as usize);
-            let captions: Vec<String> = (t.first_col..=t.last_col)
-                .map(|c| {
-                    header
-                        .and_then(|h| h.get(c as usize))
-                        .map(|c| c.as_text().into_owned())
-                        .unwrap_or_default()
-                })
-                .collect();
-            let mut seen = std::collections::HashSet::new();
-            let valid = captions
-                .iter()
-                .all(|c| !c.trim().is_empty() && seen.insert(c.to_lowercase()));
-            let columns: Vec<rust_xlsxwriter::TableColumn> = captions
-                .iter()
-                .map(|c| rust_xlsxwriter::TableColumn::new().set_header(c))
-                .collect();
-            let xl = rust_xlsxwriter::Table::new()
-                .set_name(&t.name)
-                .set_columns(&columns);
-            let added = valid
-                && ws
-                    .add_table(
-                        t.header_row,
-                        t.first_col as u16,
-                        t.last_row,
-                        t.last_col as u16,
-                        &xl,
-                    )
-                    .is_ok();
-            if added {
-                holds_header |= at_header;
-            } else {
-                warnings.push(format!(
-                    "sheet `{}`: the Excel table `{}` could not be kept as a table (its cells \
-                     are kept; formulas that name the table will need it again)",
-                    sheet.name, t.name
-                ));
-            }
-        }
-        holds_header
-    }
-
-    fn write_cell(
-        &mut self,
-        ws: &mut Worksheet,
-        r: usize,
-        c: usize,
-        cell: &Cell,
-    ) -> Result<(), XlsxError> {
-        let user = self.user_format(r, c);
-        let header = self.sheet.table.header;
-        if self.leads && r == header {
-            let f = match &user {
-                Some(u) => u.merge(&self.tool.header),
-                None => self.tool.header.clone(),
-            };
-            return write_value(ws, r, c, cell, Some(&f));
-        }
-        let tool = if self.leads && r > header {
-            self.tool_at.get(&c).copied()
-        } else {
-            None
-        };
-        let Some(t) = tool else {
-            // A user's cell, as it was (with its link, if it had one).
-            if let (Some(target), Cell::Text(text)) =
-                (self.sheet.links.get(&(r as u32, c as u32)), cell)
-                && self.links < MAX_LINKS
-                && target.chars().count() <= MAX_URL_CHARS
-            {
-                let url = Url::new(target.as_str()).set_text(text.as_str());
-                let f = user.clone().unwrap_or_else(|| self.tool.link.clone());
-                if ws
-                    .write_url_with_format(r as u32, c as u16, url, &f)
-                    .is_ok()
-                {
-                    self.links += 1;
-                    return Ok(());
-                }
-            }
-            return write_value(ws, r, c, cell, user.as_ref());
-        };
-        let name = SHEET_COLUMNS[t];
-        let essential = match (name, cell) {
-            ("grade", _) => self.tool.grades.get(cell.as_text().trim()).cloned(),
-            ("match_share", Cell::Number(_) | Cell::Percent(_)) => Some(self.tool.percent.clone()),
-            ("first_seen" | "last_seen", Cell::Date(_) | Cell::Number(_)) => {
-                Some(self.tool.date.clone())
-            }
-            ("website" | "contact_page", Cell::Text(url))
-                if is_web_link(url) && self.links < MAX_LINKS =>
-            {
-                let f = match &user {
-                    Some(u) => self.tool.link.merge(u),
-                    None => self.tool.link.clone(),
-                };
-                if ws
-                    .write_url_with_format(r as u32, c as u16, Url::new(url.as_str()), &f)
-                    .is_ok()
-                {
-                    self.links += 1;
-                    return Ok(());
-                }
-                None
-            }
-            _ => None,
-        };
-        let f = match (essential, user) {
-            (Some(e), Some(u)) => Some(e.merge(&u)),
-            (e, u) => e.or(u),
-        };
-        write_value(ws, r, c, cell, f.as_ref())
-    }
-
-    fn widths(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
-        let table = &self.sheet.table;
-        let width = table.width();
-        for c in 0..width {
-            let w = match self.tool_at.get(&c) {
-                Some(&t) => style::tool_width(SHEET_COLUMNS[t]),
-                None => {
-                    let longest = table
-                        .rows
-                        .iter()
-                        .take(table.header + 1 + WIDTH_SAMPLE_ROWS)
-                        .filter_map(|row| row.get(c))
-                        .map(|cell| match cell {
-                            Cell::Date(_) => 11,
-                            other => other
-                                .as_text()
-                                .lines()
-                                .map(|l| l.chars().count())
-                                .max()
-                                .unwrap_or(0),
-                        })
-                        .max()
-                        .unwrap_or(0);
-                    (longest as f64 + 2.0).clamp(8.0, 50.0)
-                }
-            };
-            ws.set_column_width(c as u16, w)?;
-        }
-        Ok(())
-    }
-}
-
-fn is_web_link(s: &str) -> bool {
-    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://"))
-        && s.chars().count() <= MAX_URL_CHARS
-        && !s.contains(char::is_whitespace)
-}
-
-/// Writes a value: text as a text cell, numbers and dates as numbers, a formula with the
-/// value it last showed.
-fn write_value(
-    ws: &mut Worksheet,
-    r: usize,
-    c: usize,
-    cell: &Cell,
-    f: Option<&Format>,
-) -> Result<(), XlsxError> {
-    let (r, c) = (r as u32, c as u16);
-    let date_format;
-    let f = match (cell, f) {
-        (Cell::Date(d), None) => {
-            date_format = Format::new().set_num_format(if d.fract() == 0.0 {
-                DATE_FORMAT
-            } else {
-                DATETIME_FORMAT
-            });
-            Some(&date_format)
-        }
-        (_, f) => f,
-    };
-    let fmt = f.cloned().unwrap_or_default();
-    match cell {
-        Cell::Empty => {
-            if f.is_some() {
-                ws.write_blank(r, c, &fmt)?;
-            }
-        }
-        Cell::Text(s) => {
-            let s = cut_cell(s);
-            ws.write_string_with_format(r, c, s.as_ref(), &fmt)?;
-        }
-        Cell::Number(x) | Cell::Percent(x) | Cell::Date(x) => {
-            ws.write_number_with_format(r, c, *x, &fmt)?;
-        }
-        Cell::Bool(b) => {
-            ws.write_boolean_with_format(r, c, *b, &fmt)?;
-        }
-        Cell::Formula { formula, cached } => {
-            let formula = Formula::new(formula).set_result(result_text(cached));
-            ws.write_formula_with_format(r, c, formula, &fmt)?;
-        }
-        Cell::Error(e) => {
-            let formula = Formula::new(format!("={e}")).set_result(e.as_str());
-            ws.write_formula_with_format(r, c, formula, &fmt)?;
-        }
-    }
-    Ok(())
-}
-
-/// A formula's last value as the file stores it (numbers and dates as plain numbers).
-fn result_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Number(x) | Cell::Percent(x) | Cell::Date(x) => model::number_text(*x),
-        other => other.as_text().into_owned(),
-    }
-}
-
-/// Text cut to Excel's limit of a cell (32,767 UTF-16 units).
-fn cut_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.len() <= 32_767 / 3 || s.encode_utf16().count() <= 32_767 {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut units = 0;
-    let end = s
-        .char_indices()
-        .find(|(_, ch)| {
-            units += ch.len_utf16();
-            units > 32_766
-        })
-        .map_or(s.len(), |(i, _)| i);
-    std::borrow::Cow::Owned(format!("{}…", &s[..end]))
 }

@@ -103,6 +103,7 @@ fn readme_shows_the_current_help() {
         vec!["run", "--help"],
         vec!["results", "--help"],
         vec!["sheet", "--help"],
+        vec!["inquiry", "--help"],
     ] {
         let out = prospect(&args);
         assert_eq!(out.status.code(), Some(0));

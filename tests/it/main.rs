@@ -8,6 +8,7 @@ mod grade;
 mod grading;
 mod harvest;
 mod html;
+mod inquiry;
 mod measure;
 mod queries;
 mod robustness;

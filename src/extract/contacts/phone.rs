@@ -349,7 +349,7 @@ fn classify(window: &str, labels: &Labels) -> Label {
 /// patterns again and again (about 0.1 ms each); a country's patterns are kept once used.
 const NUMBER_PATTERNS_KEPT: usize = 4000;
 
-fn parse(written: &str, region: Option<Region>) -> Option<String> {
+pub(super) fn parse(written: &str, region: Option<Region>) -> Option<String> {
     static KEEP_PATTERNS: std::sync::Once = std::sync::Once::new();
     KEEP_PATTERNS.call_once(|| {
         if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
