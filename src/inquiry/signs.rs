@@ -154,6 +154,17 @@ pub fn message_signs(
         out.push(sign("invitation-letter", e));
     }
 
+    out.extend(sender_signs(a, scan, ctx));
+    out
+}
+
+/// The signs of who sent the message and what it carries: log-in links elsewhere, dangerous
+/// attachments, replies to another domain, a known buyer's name from free mail, look-alike
+/// domains.
+fn sender_signs(a: &Analysis, scan: &Scan<'_>, ctx: &Context) -> Vec<Sign> {
+    let words = ctx.words;
+    let mut out = Vec::new();
+    let first = |list: List| scan.hits(list).next().map(|f| scan.sentence(f));
     // phishing-link: a log-in or document portal on another host.
     let own = a.sender_domain.clone();
     let platform = a.platform.clone().filter(|p| !p.is_empty());
