@@ -305,21 +305,32 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         .filter(|l| !l.is_empty());
     // Iterative walk (deeply nested pages must not overflow the stack), with the context of
     // each node.
-    let mut stack = vec![(doc.tree.root(), Ctx::default())];
-    while let Some((node, ctx)) = stack.pop() {
+    // Each entry: a node and its context, and whether it is the end of a block element (its
+    // text ends a line: `<h3>Contact</h3>Firma GmbH` is two lines).
+    let mut stack = vec![(doc.tree.root(), Ctx::default(), false)];
+    while let Some((node, ctx, end)) = stack.pop() {
+        if end {
+            walk.line_break(ctx);
+            continue;
+        }
         let ctx = match node.value() {
             Node::Text(t) => {
                 walk.text(t, ctx);
                 continue;
             }
             Node::Element(el) => match walk.element(node, el, ctx) {
-                Some(ctx) => ctx,
+                Some(ctx) => {
+                    if tag::kinds(el.name()) & tag::BLOCK != 0 {
+                        stack.push((node, ctx, true));
+                    }
+                    ctx
+                }
                 None => continue,
             },
             _ => ctx,
         };
         // Children in document order: push reversed.
-        stack.extend(node.children().rev().map(|child| (child, ctx)));
+        stack.extend(node.children().rev().map(|child| (child, ctx, false)));
     }
     walk.finish()
 }
@@ -357,6 +368,19 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
+    /// A block element starts or ends: its text is a line of its own.
+    fn line_break(&mut self, ctx: Ctx) {
+        if ctx.hidden || ctx.cookie {
+            return;
+        }
+        if ctx.chrome {
+            self.chrome.line_break();
+        } else {
+            self.main.line_break();
+            self.rest.line_break();
+        }
+    }
+
     fn text(&mut self, t: &str, ctx: Ctx) {
         if ctx.hidden || ctx.cookie {
             return;
@@ -411,12 +435,7 @@ impl<'a> Walk<'a> {
             ctx.chrome = true;
         }
         if tags & tag::BLOCK != 0 {
-            if ctx.chrome {
-                self.chrome.line_break();
-            } else {
-                self.main.line_break();
-                self.rest.line_break();
-            }
+            self.line_break(ctx);
         }
         let er = ElementRef::wrap(node)?;
         if name == "a" {
