@@ -2,6 +2,7 @@
 
 pub mod contacts;
 pub mod domain;
+pub mod items;
 pub mod links;
 pub mod page;
 mod tag;

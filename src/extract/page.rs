@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use scraper::{ElementRef, Node};
 
+use super::items::{self, Item};
 use super::tag;
 
 /// Longest text taken as one catalogue item; longer is a paragraph, not a product name.
@@ -38,8 +39,14 @@ pub struct PageText {
     pub chrome_text: String,
     pub alts: Vec<String>,
     pub link_texts: Vec<String>,
-    /// Catalogue items found on the page (product names, categories), in page order.
-    pub items: Vec<String>,
+    /// Catalogue items found on the page (product cards, list entries, table rows), in page
+    /// order, each once.
+    pub items: Vec<Item>,
+    /// The headings items sit under (what [`Item::context`] points at).
+    pub contexts: Vec<String>,
+    /// Groups of links in the site's navigation, outermost first (its category menu is among
+    /// them).
+    pub menus: Vec<Vec<String>>,
     /// Links on the page (a page of 100,000 links is read, but counted only).
     pub links: usize,
 }
@@ -50,12 +57,12 @@ fn is_hidden(name: &str) -> bool {
 }
 
 /// What an element's class and id say it is (bits).
-const COOKIE: u8 = 1;
+pub(super) const COOKIE: u8 = 1;
 const CHROME: u8 = 2;
 /// A category menu: site chrome that is a catalogue after all.
 const CATEGORY: u8 = 4;
 /// A product card: a product's box in a listing.
-const CARD: u8 = 8;
+pub(super) const CARD: u8 = 8;
 
 /// The words of class names and ids that say what an element is, with their kinds.
 const MARK_WORDS: &[(&str, u8)] = &[
@@ -94,7 +101,7 @@ const MARK_WORDS: &[(&str, u8)] = &[
 
 /// The kinds (bits) that an element's class, id, role and aria-label name: one pass of one
 /// automaton over each of those values (ASCII letters in any case), nothing allocated.
-fn mark_kinds(el: &scraper::node::Element) -> u8 {
+pub(super) fn mark_kinds(el: &scraper::node::Element) -> u8 {
     static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -114,14 +121,14 @@ fn mark_kinds(el: &scraper::node::Element) -> u8 {
 
 /// Site chrome: navigation, headers, footers, breadcrumbs — not the company's catalogue,
 /// unless it is a category menu.
-fn is_chrome(tags: u32, kinds: u8) -> bool {
+pub(super) fn is_chrome(tags: u32, kinds: u8) -> bool {
     if kinds & CATEGORY != 0 {
         return false;
     }
     tags & tag::CHROME != 0 || kinds & CHROME != 0
 }
 
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -195,14 +202,6 @@ fn fill_text_by_walking<'a>(el: ElementRef<'a>, scratch: &mut Scratch<'a>) {
         stack.extend(node.children());
         stack[len..].reverse();
     }
-}
-
-/// The alphabetic characters of `text`: ASCII bytes counted as they are, the rest decoded.
-fn count_letters(text: &str) -> usize {
-    if text.is_ascii() {
-        return text.bytes().filter(u8::is_ascii_alphabetic).count();
-    }
-    text.chars().filter(|c| c.is_alphabetic()).count()
 }
 
 /// Deepest element nesting read; deeper markup (hostile or broken) is cut off there, since
@@ -288,8 +287,9 @@ pub fn analyze(html: &str, catalogue: bool) -> PageText {
 /// [`analyze`] for a page already parsed (with [`super::parse_html`]).
 pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
     let root = doc.root_element();
+    let found = items::find(doc, catalogue);
     let mut walk = Walk {
-        catalogue,
+        item_roots: found.roots,
         ..Walk::default()
     };
     walk.page.lang = root
@@ -332,7 +332,25 @@ pub fn analyze_doc(doc: &scraper::Html, catalogue: bool) -> PageText {
         // Children in document order: push reversed.
         stack.extend(node.children().rev().map(|child| (child, ctx, false)));
     }
-    walk.finish()
+    let mut page = walk.finish();
+    page.items = unique(found.items);
+    page.contexts = found.contexts;
+    page.menus = found.menus;
+    page
+}
+
+/// Each item once, in any case: a catalogue repeats its names (a table and its cards), so an
+/// item seen as written is dropped before it is lower-cased.
+fn unique(items: Vec<Item>) -> Vec<Item> {
+    let mut written = hashbrown::HashSet::new();
+    let mut lower = hashbrown::HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| {
+            let key = format!("{}\n{}", i.name, i.text);
+            written.insert(key.clone()) && lower.insert(key.to_lowercase())
+        })
+        .collect()
 }
 
 /// The context of a node in the walk.
@@ -341,30 +359,21 @@ struct Ctx {
     hidden: bool,
     chrome: bool,
     cookie: bool,
-    /// Inside a card, list item or row already counted as an item.
-    in_item: bool,
-    /// Inside the element whose text is an item's.
+    /// Inside an element read as a catalogue item.
     item_text: bool,
 }
 
 /// What the walk of one page has gathered so far.
 #[derive(Default)]
 struct Walk<'a> {
-    /// Whether the page is a catalogue page (headings and photos may name products).
-    catalogue: bool,
     page: PageText,
     main: Lines,
     chrome: Lines,
     /// The main text without the items' own text.
     rest: Lines,
-    card_items: Vec<String>,
-    list_items: Vec<String>,
-    row_items: Vec<String>,
-    heading_items: Vec<String>,
-    /// Elements whose text became an item, when they are below the element that decided it.
-    item_nodes: hashbrown::HashSet<ego_tree::NodeId>,
+    /// The elements read as catalogue items.
+    item_roots: hashbrown::HashSet<ego_tree::NodeId>,
     scratch: Scratch<'a>,
-    best_cell: String,
 }
 
 impl<'a> Walk<'a> {
@@ -403,7 +412,7 @@ impl<'a> Walk<'a> {
         el: &scraper::node::Element,
         mut ctx: Ctx,
     ) -> Option<Ctx> {
-        if !self.item_nodes.is_empty() && self.item_nodes.contains(&node.id()) {
+        if !self.item_roots.is_empty() && self.item_roots.contains(&node.id()) {
             ctx.item_text = true;
         }
         let name = el.name();
@@ -449,17 +458,15 @@ impl<'a> Walk<'a> {
             && let Some(alt) = el.attr("alt").map(clean).filter(|a| usable_item(a))
             && !ctx.cookie
         {
-            if !ctx.chrome && !ctx.in_item && self.catalogue && self.heading_items.len() < MAX_ITEMS
-            {
-                self.heading_items.push(alt.clone());
-            }
             if self.page.alts.len() < MAX_ITEMS {
                 self.page.alts.push(alt);
             }
         }
-        let items = self.card_items.len() + self.list_items.len() + self.row_items.len();
-        if !ctx.chrome && !ctx.cookie && !ctx.in_item && items < MAX_ITEMS {
-            self.catalogue_element(er, name, tags, kinds, &mut ctx);
+        if !ctx.chrome && !ctx.cookie && tags & tag::HEADING != 0 {
+            let t = element_text(er, &mut self.scratch);
+            if !t.is_empty() && self.page.headings.len() < MAX_ITEMS {
+                self.page.headings.push(t);
+            }
         }
         Some(ctx)
     }
@@ -481,128 +488,11 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// An element of the page's own content that may be a catalogue item: a heading, a
-    /// product card, a list item, a table row.
-    fn catalogue_element(
-        &mut self,
-        er: ElementRef<'a>,
-        name: &str,
-        tags: u32,
-        kinds: u8,
-        ctx: &mut Ctx,
-    ) {
-        if tags & tag::HEADING != 0 {
-            let t = element_text(er, &mut self.scratch);
-            if !t.is_empty() && self.page.headings.len() < MAX_ITEMS {
-                self.page.headings.push(t.clone());
-                if self.catalogue && name != "h1" && usable_item(&t) {
-                    self.heading_items.push(t);
-                }
-            }
-        } else if name != "body" && name != "main" && kinds & CARD != 0 {
-            self.card(er, ctx);
-        } else if name == "li" {
-            let nested = er
-                .descendants()
-                .skip(1)
-                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "li"));
-            if !nested {
-                let t = element_text(er, &mut self.scratch);
-                if usable_item(&t) {
-                    self.list_items.push(t);
-                    ctx.in_item = true;
-                    ctx.item_text = true;
-                }
-            }
-        } else if name == "tr" {
-            self.row(er, ctx);
-        }
-    }
-
-    /// A product card: its heading, else its image's alt text, else its text.
-    fn card(&mut self, er: ElementRef<'a>, ctx: &mut Ctx) {
-        let heading = er
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| tag::kinds(e.value().name()) & tag::CARD_TITLE != 0)
-            .map(|h| (h.id(), element_text(h, &mut self.scratch)))
-            .filter(|(_, h)| usable_item(h));
-        let alt = || {
-            er.descendants()
-                .filter_map(ElementRef::wrap)
-                .find_map(|e| e.value().attr("alt").map(clean))
-                .filter(|a| usable_item(a))
-        };
-        if let Some((id, t)) = heading {
-            self.item_nodes.insert(id);
-            self.card_items.push(t);
-            ctx.in_item = true;
-        } else if let Some(t) = alt() {
-            self.card_items.push(t);
-            ctx.in_item = true;
-        } else {
-            let t = element_text(er, &mut self.scratch);
-            if usable_item(&t) {
-                self.card_items.push(t);
-                ctx.in_item = true;
-                ctx.item_text = true;
-            }
-        }
-    }
-
-    /// A table row: the cell that names the article, the one with the most letters (not the
-    /// code, price or quantity). Each cell's text is read once; on a tie the later cell wins.
-    fn row(&mut self, er: ElementRef<'a>, ctx: &mut Ctx) {
-        let mut most = None;
-        for cell in er.children().filter_map(ElementRef::wrap) {
-            if cell.value().name() != "td" {
-                continue;
-            }
-            fill_text(cell, &mut self.scratch);
-            let letters = count_letters(&self.scratch.text);
-            if most.is_none_or(|(m, _)| letters >= m) {
-                most = Some((letters, cell.id()));
-                std::mem::swap(&mut self.best_cell, &mut self.scratch.text);
-            }
-        }
-        if let Some((letters, id)) = most
-            && letters >= 3
-            && usable_item(&self.best_cell)
-        {
-            self.item_nodes.insert(id);
-            self.row_items.push(self.best_cell.clone());
-            ctx.in_item = true;
-        }
-    }
-
     fn finish(self) -> PageText {
         let mut page = self.page;
         page.main_text = self.main.out;
         page.rest_text = self.rest.out;
         page.chrome_text = self.chrome.out;
-        let mut items = self.card_items;
-        items.extend(self.list_items);
-        items.extend(self.row_items);
-        // Headings and alt texts name products only where nothing else does (cards with a
-        // title, a gallery of product photos); otherwise they are section titles.
-        if items.is_empty() {
-            items = self.heading_items;
-        }
-        // Each item once, in any case: a catalogue repeats its names (a table and its cards),
-        // so a name seen as written is dropped before it is lower-cased.
-        let keep: Vec<bool> = {
-            let mut written = hashbrown::HashSet::new();
-            let mut lower = hashbrown::HashSet::new();
-            items
-                .iter()
-                .map(|i| written.insert(i.as_str()) && lower.insert(i.to_lowercase()))
-                .collect()
-        };
-        page.items = items
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(item, keep)| keep.then_some(item))
-            .collect();
         page
     }
 }
@@ -734,6 +624,10 @@ impl Lines {
 mod tests {
     use super::*;
 
+    fn names(items: &[Item]) -> Vec<&str> {
+        items.iter().map(|i| i.name.as_str()).collect()
+    }
+
     #[test]
     fn lists_in_main_are_items_nav_and_footer_are_not() {
         let html = r#"<html lang="de-AT"><head><title>Shop</title>
@@ -748,15 +642,16 @@ mod tests {
         assert_eq!(p.title, "Shop");
         assert_eq!(p.description, "LED-Lampen vom Importeur");
         assert_eq!(
-            p.items,
-            vec!["LED-Lampe E27 9 W", "LED-Röhre T8", "Downlight 12 W"]
+            names(&p.items),
+            ["LED-Lampe E27 9 W", "LED-Röhre T8", "Downlight 12 W"]
         );
         assert!(!p.main_text.contains("Cookies"));
         assert!(!p.main_text.contains("var x"));
         assert!(p.chrome_text.contains("Lampen Import GmbH"));
         assert_eq!(p.headings, vec!["Produkte", "Lampen"]);
-        // Beside the items: the headings, the table's head and the price, not the items.
-        assert_eq!(p.rest_text, "Produkte\nLampen\nArtikel\nPreis\n9,90");
+        // Beside the items: the headings and the table's head, not the items (a row, its
+        // price included, is an item).
+        assert_eq!(p.rest_text, "Produkte\nLampen\nArtikel\nPreis");
         assert!(p.main_text.contains("LED-Röhre T8") && p.main_text.contains("Downlight 12 W"));
     }
 
@@ -765,16 +660,12 @@ mod tests {
         let cards = r#"<main><div class="product-card"><h3>LED panel 60x60</h3><p>Great light, many words</p><ul><li>36 W</li></ul></div>
             <div class="product-card"><img alt="LED bulb E14"></div></main>"#;
         assert_eq!(
-            analyze(cards, true).items,
-            vec!["LED panel 60x60", "LED bulb E14"]
+            names(&analyze(cards, true).items),
+            ["LED panel 60x60", "LED bulb E14"]
         );
         let gallery = r#"<main><h2>Unsere Produkte</h2><img src="a.jpg" alt="LED-Lampe E27"><img src="b.jpg" alt="LED-Röhre 120 cm"></main>"#;
         let p = analyze(gallery, true);
-        assert!(
-            p.items.contains(&"LED-Lampe E27".to_string()),
-            "{:?}",
-            p.items
-        );
+        assert!(names(&p.items).contains(&"LED-Lampe E27"), "{:?}", p.items);
         assert!(
             analyze(gallery, false).items.is_empty(),
             "not on a non-catalogue page"
@@ -786,7 +677,7 @@ mod tests {
         let html = r#"<main><ul><li>LED-Lampe E27</li><li>Ampoule LED</li><li>led-lampe e27</li>
             <li>LED-LAMPE E27</li><li>ÉCLAIRAGE</li><li>éclairage</li><li>LED-Lampe E14</li></ul></main>"#;
         assert_eq!(
-            analyze(html, true).items,
+            names(&analyze(html, true).items),
             ["LED-Lampe E27", "Ampoule LED", "ÉCLAIRAGE", "LED-Lampe E14"]
         );
     }

@@ -14,6 +14,7 @@ use super::matcher::{Hit, Matcher, TermKind};
 use super::words::Words;
 use crate::extract::Domain;
 use crate::extract::contacts::{self, Contacts};
+use crate::extract::items::Item;
 use crate::extract::links::PageKind;
 use crate::extract::page::{self, PageText};
 use crate::normalize::fold;
@@ -44,9 +45,14 @@ pub enum Verdict {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemDecision {
+    /// The item's name (its title).
     pub text: String,
+    /// All the item says (title, description, image texts) as read.
+    pub card: String,
     pub page: String,
     pub verdict: Verdict,
+    /// The heading the item sits under decided (its own text names nothing).
+    pub by_context: bool,
 }
 
 /// A graded company: the lead sheet's columns (SPEC §8) and the decisions behind the grade.
@@ -185,7 +191,7 @@ impl SiteText {
             }
             // Image alt texts, each once, and not those that repeat an item's name (a product
             // card's photo): the text is read for what it mentions, not how often.
-            let known: HashSet<&str> = t.items.iter().map(String::as_str).collect();
+            let known: HashSet<&str> = t.items.iter().map(|i| i.name.as_str()).collect();
             let mut seen: HashSet<&str> = HashSet::new();
             for alt in &t.alts {
                 if !known.contains(alt.as_str()) && seen.insert(alt.as_str()) {
@@ -244,25 +250,61 @@ impl Judged {
     /// counts the terms of the site's text; the items and the text are searched in one pass
     /// (each distinct word stemmed once).
     fn new(matcher: &Matcher, read: &Read, text: &SiteText, langs: &[&str]) -> Judged {
-        let candidates: Vec<(&str, &SitePage)> = read
+        let candidates: Vec<(&Item, &PageText, &SitePage)> = read
             .each()
             .filter(|(p, _)| read.catalogue_read(p))
-            .flat_map(|(p, t)| t.items.iter().map(move |item| (item.as_str(), p)))
+            .flat_map(|(p, t)| t.items.iter().map(move |item| (item, t, p)))
             .collect();
-        let mut texts: Vec<&str> = candidates.iter().map(|(item, _)| *item).collect();
+        // The texts searched: each item's, the headings items sit under (once each), and
+        // what the site says beside its items.
+        let mut texts: Vec<&str> = candidates.iter().map(|(i, _, _)| i.text.as_str()).collect();
+        let mut context_at: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
+        for (item, page, _) in &candidates {
+            if let Some(c) = item.context.and_then(|c| page.contexts.get(c)) {
+                context_at.entry(c.as_str()).or_insert_with(|| {
+                    texts.push(c.as_str());
+                    texts.len() - 1
+                });
+            }
+        }
+        let beside = texts.len();
         texts.push(&text.beside_items);
         let found = matcher.find_each(&texts, langs);
         let mut decisions = Vec::new();
         let mut seen = HashSet::new();
-        for (i, (item, page)) in candidates.iter().enumerate() {
-            if seen.insert(found.folded(i)) {
-                decisions.push(ItemDecision {
-                    text: item.to_string(),
-                    page: page.url.to_string(),
-                    verdict: verdict(matcher, &found.hits[i]),
-                });
+        for (i, (item, page, site_page)) in candidates.iter().enumerate() {
+            if !seen.insert(found.folded(i)) {
+                continue;
             }
+            let mut verdict = verdict(matcher, &found.hits[i]);
+            let mut by_context = false;
+            if verdict == Verdict::Other
+                && names_nothing(item)
+                && let Some(&c) = item
+                    .context
+                    .and_then(|c| page.contexts.get(c))
+                    .and_then(|c| context_at.get(c.as_str()))
+            {
+                verdict = self::verdict(matcher, &found.hits[c]);
+                by_context = verdict != Verdict::Other;
+            }
+            decisions.push(ItemDecision {
+                text: item.name.clone(),
+                card: item.text.clone(),
+                page: site_page.url.to_string(),
+                verdict,
+                by_context,
+            });
         }
+        // The text's hits: the items' and beside them (not the headings, counted through the
+        // items they stand for).
+        let text_hits: Vec<&Hit> = found
+            .hits
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < candidates.len() || *i == beside)
+            .flat_map(|(_, h)| h)
+            .collect();
         let count =
             |f: &dyn Fn(&Verdict) -> bool| decisions.iter().filter(|d| f(&d.verdict)).count();
         let (ours, trade) = (
@@ -270,12 +312,7 @@ impl Judged {
             count(&|v| matches!(v, Verdict::Trade(_))),
         );
         let terms = matcher.terms();
-        let kinds: Vec<TermKind> = found
-            .hits
-            .iter()
-            .flatten()
-            .map(|h| terms[h.term].kind)
-            .collect();
+        let kinds: Vec<TermKind> = text_hits.iter().map(|h| terms[h.term].kind).collect();
         let kind_count = |f: &dyn Fn(TermKind) -> bool| kinds.iter().filter(|k| f(**k)).count();
         Judged {
             ours,
@@ -283,10 +320,8 @@ impl Judged {
             text_ours: kind_count(&|k| matches!(k, TermKind::Product(_))),
             text_trade: kind_count(&|k| matches!(k, TermKind::Related | TermKind::Industry)),
             text_excluded: kind_count(&|k| k == TermKind::Exclude),
-            text_products: found
-                .hits
+            text_products: text_hits
                 .iter()
-                .flatten()
                 .filter(|h| matches!(terms[h.term].kind, TermKind::Product(_)))
                 .map(|h| terms[h.term].text.clone())
                 .collect(),
@@ -558,6 +593,22 @@ fn page_block(t: &PageText, body: &str) -> String {
     block.push_str(body);
     block.push('\n');
     block
+}
+
+/// Whether an item's text names nothing but itself: a model name and figures (`Vento Pro`,
+/// `Aria 12 · 129,00 €`), no word of four letters beside its name. What such an item is,
+/// the heading it sits under says.
+fn names_nothing(item: &Item) -> bool {
+    let name: HashSet<String> = item
+        .name
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .collect();
+    !item
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .any(|w| !name.contains(&w.to_lowercase()))
 }
 
 /// What an item is, from the terms found in it.

@@ -80,12 +80,15 @@ pub fn to_text(lead: &Lead, explain: bool) -> String {
                 Verdict::Excluded(w) => ("not  ", format!("excluded word: {w}")),
                 Verdict::Other => ("other", String::new()),
             };
-            let why = if why.is_empty() {
-                String::new()
-            } else {
-                format!("  [{why}]")
+            let why = match (why.is_empty(), d.by_context) {
+                (true, _) => String::new(),
+                (false, false) => format!("  [{why}]"),
+                (false, true) => format!("  [{why}, from the heading it sits under]"),
             };
             let _ = writeln!(s, "  {mark}  {}{why}  ({})", d.text, d.page);
+            if d.card != d.text {
+                let _ = writeln!(s, "         read: {}", d.card);
+            }
         }
     }
     s

@@ -196,13 +196,13 @@ fn hostile_pages_are_graded_in_bounded_time() {
     let g = led_grader();
     let started = std::time::Instant::now();
     let deep = format!(
-        "<ul><li>LED bulb E27</li></ul>{}x{}",
+        "<ul><li>LED bulb E27</li><li>LED tube T8</li></ul>{}x{}",
         "<div>".repeat(100_000),
         "</div>".repeat(100_000)
     );
     assert_eq!(
         g.grade("hostile.test", &page(deep)).items,
-        1,
+        2,
         "what comes before the deep part is read"
     );
     let line = format!("<p>{}</p>", "LED bulb ".repeat(3 * 1024 * 1024 / 9));
