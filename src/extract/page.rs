@@ -457,10 +457,9 @@ impl<'a> Walk<'a> {
         if name == "img"
             && let Some(alt) = el.attr("alt").map(clean).filter(|a| usable_item(a))
             && !ctx.cookie
+            && self.page.alts.len() < MAX_ITEMS
         {
-            if self.page.alts.len() < MAX_ITEMS {
-                self.page.alts.push(alt);
-            }
+            self.page.alts.push(alt);
         }
         if !ctx.chrome && !ctx.cookie && tags & tag::HEADING != 0 {
             let t = element_text(er, &mut self.scratch);
