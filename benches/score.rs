@@ -3,7 +3,6 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use prospect::extract::links::PageKind;
@@ -56,7 +55,7 @@ fn bench(c: &mut Criterion) {
     let catalog = Catalog::builtin().expect("catalogue");
     let plan_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans/grading-led.yaml");
     let plan = plan::load(&plan_path, &catalog.lang).expect("plan");
-    let grader = Grader::new(plan, Arc::new(catalog.lang), &catalog.grading, 2026);
+    let grader = Grader::new(plan, &catalog, 2026);
     let mut group = c.benchmark_group("score");
     for kb in [60, 300] {
         let pages = vec![SitePage {

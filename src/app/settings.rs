@@ -111,12 +111,7 @@ impl Settings {
 
     /// The grader for the plan.
     pub fn grader(&self) -> Grader {
-        Grader::new(
-            self.plan.clone(),
-            std::sync::Arc::new(self.catalog.lang.clone()),
-            &self.catalog.grading,
-            self.clock.year(),
-        )
+        Grader::new(self.plan.clone(), &self.catalog, self.clock.year())
     }
 
     /// Opens (creating if needed) the campaign store behind its writer.

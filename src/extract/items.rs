@@ -96,7 +96,7 @@ fn is_slider(el: &scraper::node::Element) -> bool {
 fn control(name: &str) -> bool {
     matches!(
         name,
-        "button" | "input" | "select" | "textarea" | "label" | "form" | "option"
+        "button" | "input" | "select" | "textarea" | "label" | "option"
     )
 }
 
@@ -273,7 +273,7 @@ fn group(node: NodeRef<'_, Node>) -> Option<Vec<NodeRef<'_, Node>>> {
         let Some(el) = child.value().as_element() else {
             continue;
         };
-        if !item_tag(el.name()) {
+        if !item_tag(el.name()) || (el.name() == "tr" && !data_row(child)) {
             continue;
         }
         let s = shape(el);
@@ -417,6 +417,24 @@ fn card_name(el: ElementRef<'_>) -> Option<String> {
                 .filter(|a| usable(a))
         })
         .map(|t| cut(&t, MAX_NAME))
+}
+
+/// A row of a data table: two cells or more, no table inside (a page laid out in a table has
+/// rows of one wide cell, or of cells that hold tables).
+fn data_row(tr: NodeRef<'_, Node>) -> bool {
+    let cells = tr
+        .children()
+        .filter(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "td" | "th"))
+        })
+        .count();
+    cells >= 2
+        && !tr
+            .descendants()
+            .skip(1)
+            .any(|d| d.value().as_element().is_some_and(|e| e.name() == "table"))
 }
 
 /// A table row: the cell that names the article (the one with the most letters: not the

@@ -38,6 +38,12 @@ struct RawGradingWords {
     fax_parts: ByLanguage,
     fax_words: ByLanguage,
     fax_in_text: ByLanguage,
+    #[serde(default)]
+    accessory: ByLanguage,
+    #[serde(default)]
+    accessory_for: ByLanguage,
+    #[serde(default)]
+    menu_skip: ByLanguage,
 }
 
 /// The lists of `grading-words.yaml`, each with the words of all its languages in file order,
@@ -74,6 +80,14 @@ pub struct GradingWords {
     pub fax_words: Vec<String>,
     /// Fax labels matched anywhere (scripts without spaces).
     pub fax_in_text: Vec<String>,
+    /// Words for parts and accessories: after our product's name (`ladder mat`) or first in
+    /// an item (`Remote for ceiling fans`) they make the item an accessory of our trade.
+    pub accessory: Vec<String>,
+    /// Words that say "for": before our product's name (`bag for ladders`) it is what the
+    /// item serves, not what it is.
+    pub accessory_for: Vec<String>,
+    /// Entries of a site's menu that are not product categories (home, news, offers, brands).
+    pub menu_skip: Vec<String>,
 }
 
 impl GradingWords {
@@ -125,6 +139,14 @@ impl GradingWords {
             }
             Ok(out)
         };
+        // Lists a file of an older prospect may lack.
+        let optional = |name: &str, by_lang: &ByLanguage| {
+            if by_lang.is_empty() {
+                Ok(Vec::new())
+            } else {
+                list(name, by_lang)
+            }
+        };
         Ok(GradingWords {
             listing: list("listing", &raw.listing)?,
             not_a_company: list("not_a_company", &raw.not_a_company)?,
@@ -141,6 +163,9 @@ impl GradingWords {
             fax_parts: list("fax_parts", &raw.fax_parts)?,
             fax_words: list("fax_words", &raw.fax_words)?,
             fax_in_text: list("fax_in_text", &raw.fax_in_text)?,
+            accessory: optional("accessory", &raw.accessory)?,
+            accessory_for: optional("accessory_for", &raw.accessory_for)?,
+            menu_skip: optional("menu_skip", &raw.menu_skip)?,
         })
     }
 }

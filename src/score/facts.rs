@@ -403,6 +403,7 @@ mod tests {
     fn words() -> Words {
         Words::new(
             &GradingWords::builtin(),
+            &crate::reference::PageWords::builtin(),
             &crate::templates::Catalog::builtin().unwrap().lang,
         )
     }

@@ -77,6 +77,8 @@ pub struct Lead {
     pub matched_products: Vec<String>,
     pub evidence: String,
     pub decisions: Vec<ItemDecision>,
+    /// The site's category menu, each entry with what it is.
+    pub menu: Vec<(String, Verdict)>,
 }
 
 /// The pages of a site as read: each parsed once, its text and its contacts read from the
@@ -243,13 +245,54 @@ struct Judged {
     text_products: BTreeSet<String>,
     /// The fold of all the site's text, for the word lists.
     folded_all: String,
+    /// The site's category menu, each entry judged as an item.
+    categories: Vec<(String, Verdict)>,
+}
+
+/// What the grade counts: catalogue items, or the entries of the category menu.
+struct Counted {
+    entries: usize,
+    ours: usize,
+    /// Of our trade (related products, accessories).
+    trade: usize,
+    /// Counted from the category menu (the pages show no items).
+    by_menu: bool,
+}
+
+/// Entries of a menu that make it a category menu (after its service pages are left out).
+const MIN_CATEGORIES: usize = 3;
+
+/// The site's category menu: of the navigation's groups of links (the home page's, else the
+/// first page's that has them), the outermost with at least [`MIN_CATEGORIES`] entries that
+/// are not service pages (about, contact, legal, login, home, news).
+fn category_menu(read: &Read, words: &Words) -> Vec<String> {
+    let pages = read.home().into_iter().chain(read.each());
+    for (_, t) in pages {
+        for menu in &t.menus {
+            let entries: Vec<String> = menu
+                .iter()
+                .filter(|e| words.menu_skip.found_in(&format!(" {} ", fold(e))) == 0)
+                .cloned()
+                .collect();
+            if entries.len() >= MIN_CATEGORIES {
+                return entries;
+            }
+        }
+    }
+    Vec::new()
 }
 
 impl Judged {
     /// Judges each catalogue item once (as folded: `LED-Lampe` and `LED Lampe` are one) and
     /// counts the terms of the site's text; the items and the text are searched in one pass
     /// (each distinct word stemmed once).
-    fn new(matcher: &Matcher, read: &Read, text: &SiteText, langs: &[&str]) -> Judged {
+    fn new(
+        matcher: &Matcher,
+        words: &Words,
+        read: &Read,
+        text: &SiteText,
+        langs: &[&str],
+    ) -> Judged {
         let candidates: Vec<(&Item, &PageText, &SitePage)> = read
             .each()
             .filter(|(p, _)| read.catalogue_read(p))
@@ -267,6 +310,9 @@ impl Judged {
                 });
             }
         }
+        let menu = category_menu(read, words);
+        let menu_at = texts.len();
+        texts.extend(menu.iter().map(String::as_str));
         let beside = texts.len();
         texts.push(&text.beside_items);
         let found = matcher.find_each(&texts, langs);
@@ -276,7 +322,7 @@ impl Judged {
             if !seen.insert(found.folded(i)) {
                 continue;
             }
-            let mut verdict = verdict(matcher, &found.hits[i]);
+            let mut verdict = item_verdict(matcher, words, &item.text, &found.hits[i]);
             let mut by_context = false;
             if verdict == Verdict::Other
                 && names_nothing(item)
@@ -314,7 +360,18 @@ impl Judged {
         let terms = matcher.terms();
         let kinds: Vec<TermKind> = text_hits.iter().map(|h| terms[h.term].kind).collect();
         let kind_count = |f: &dyn Fn(TermKind) -> bool| kinds.iter().filter(|k| f(**k)).count();
+        let categories = menu
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    e.clone(),
+                    item_verdict(matcher, words, e, &found.hits[menu_at + i]),
+                )
+            })
+            .collect();
         Judged {
+            categories,
             ours,
             trade,
             text_ours: kind_count(&|k| matches!(k, TermKind::Product(_))),
@@ -334,11 +391,35 @@ impl Judged {
         self.decisions.len()
     }
 
+    /// The share of the counted catalogue that is ours.
     fn share(&self) -> f64 {
-        if self.decisions.is_empty() {
+        let c = self.catalogue();
+        if c.entries == 0 {
             0.0
         } else {
-            self.ours as f64 / self.items() as f64
+            c.ours as f64 / c.entries as f64
+        }
+    }
+
+    /// The catalogue the grade counts: the items the pages show; a site that shows none (a
+    /// home page of categories only) is counted by its category menu.
+    fn catalogue(&self) -> Counted {
+        let count =
+            |v: &dyn Fn(&Verdict) -> bool| self.categories.iter().filter(|(_, x)| v(x)).count();
+        if self.items() == 0 && self.categories.len() >= MIN_CATEGORIES {
+            Counted {
+                entries: self.categories.len(),
+                ours: count(&|v| matches!(v, Verdict::Ours(_))),
+                trade: count(&|v| matches!(v, Verdict::Trade(_))),
+                by_menu: true,
+            }
+        } else {
+            Counted {
+                entries: self.items(),
+                ours: self.ours,
+                trade: self.trade,
+                by_menu: false,
+            }
         }
     }
 
@@ -471,7 +552,7 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
         (&grader.plan, &grader.matcher, &*grader.lang, &grader.words);
     let read = Read::new(pages, words);
     let text = SiteText::new(&read);
-    let judged = Judged::new(matcher, &read, &text, &read.languages(plan));
+    let judged = Judged::new(matcher, words, &read, &text, &read.languages(plan));
     let reach = Reach::new(&read, &text, domain, lang, words);
     let (grade, other_sense) = decide(plan, words, &read, &text, &judged, &reach, domain);
 
@@ -524,6 +605,7 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
         matched_products,
         evidence,
         decisions: judged.decisions,
+        menu: judged.categories,
     }
 }
 
@@ -546,7 +628,13 @@ fn decide(
     // Words in another sense: our product words on a site that shows excluded words and
     // nothing else of our trade are not ours.
     let other_sense = judged.text_excluded > 0 && judged.text_trade == 0 && judged.trade == 0;
-    let (items, ours, share) = (judged.items(), judged.ours, judged.share());
+    let Counted {
+        entries: items,
+        ours,
+        trade,
+        by_menu,
+    } = judged.catalogue();
+    let share = judged.share();
     let reachable = reach.reachable();
     let grade = if other_sense {
         Grade::X
@@ -566,7 +654,9 @@ fn decide(
         Grade::A
     } else if share >= plan.grading.b {
         Grade::B
-    } else if ours > 0 || judged.trade > 0 || judged.text_trade > 0 {
+    } else if ours > 0 || trade > 0 || judged.text_trade > 0 || (by_menu && judged.text_ours > 0) {
+        // A menu is coarse: a shop whose categories are not ours but whose pages name our
+        // product sells some of it.
         Grade::C
     } else {
         Grade::X
@@ -609,6 +699,34 @@ fn names_nothing(item: &Item) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
         .any(|w| !name.contains(&w.to_lowercase()))
+}
+
+/// What a catalogue item is: [`verdict`], but an item that names our product only as what it
+/// serves is an accessory of our trade — a part or accessory word right after the product's
+/// name (`ladder mat`) or first in the item (`Remote for ceiling fans`), or a word for "for"
+/// just before it (`bag for ladders`).
+fn item_verdict(matcher: &Matcher, words: &Words, text: &str, hits: &[Hit]) -> Verdict {
+    let v = verdict(matcher, hits);
+    let Verdict::Ours(names) = &v else {
+        return v;
+    };
+    let terms = matcher.terms();
+    let accessory = Words::begins_with(&words.accessory, &fold(text))
+        || hits
+            .iter()
+            .filter(|h| matches!(terms[h.term].kind, TermKind::Product(_)))
+            .any(|h| {
+                let after = fold(text.get(h.end..).unwrap_or_default());
+                let before = fold(text.get(..h.start).unwrap_or_default());
+                let last: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+                Words::begins_with(&words.accessory, &after)
+                    || last.iter().any(|w| words.accessory_for.contains(*w))
+            });
+    if accessory {
+        Verdict::Trade(names.clone())
+    } else {
+        v
+    }
 }
 
 /// What an item is, from the terms found in it.
@@ -694,12 +812,18 @@ fn evidence(
     pages: &BTreeSet<String>,
     other_sense: bool,
 ) -> String {
+    let counted = judged.catalogue();
     let (ours, items, trade, excluded) = (
-        judged.ours,
-        judged.items(),
-        judged.trade,
+        counted.ours,
+        counted.entries,
+        counted.trade,
         judged.text_excluded,
     );
+    let what = if counted.by_menu {
+        "entries of the category menu"
+    } else {
+        "catalogue items"
+    };
     let list = |v: &[String]| v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
     let on = if pages.is_empty() {
         String::new()
@@ -711,7 +835,7 @@ fn evidence(
     };
     match grade {
         Grade::A | Grade::B | Grade::C if items > 0 => {
-            let mut s = format!("{ours} of {items} catalogue items are ours");
+            let mut s = format!("{ours} of {items} {what} are ours");
             if !matched.is_empty() {
                 s.push_str(&format!(" ({})", list(matched)));
             }
@@ -741,6 +865,6 @@ fn evidence(
             "our words are used in another sense here ({excluded} excluded words, nothing of our trade)"
         ),
         _ if items == 0 => "not a company catalogue (no products listed)".to_string(),
-        _ => format!("none of {items} catalogue items is ours or of our trade"),
+        _ => format!("none of {items} {what} is ours or of our trade"),
     }
 }

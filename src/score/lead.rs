@@ -68,22 +68,27 @@ pub fn to_text(lead: &Lead, explain: bool) -> String {
     }
     let _ = writeln!(s, "website:        {}", lead.website);
     if explain {
+        if !lead.menu.is_empty() {
+            let _ = writeln!(s, "\nmenu ({} entries):", lead.menu.len());
+            for (entry, verdict) in &lead.menu {
+                let (mark, why) = marked(verdict);
+                let _ = writeln!(s, "  {mark}  {entry}{why}");
+            }
+        }
         let _ = writeln!(
             s,
             "\ncatalogue items ({} of {} ours):",
             lead.ours, lead.items
         );
         for d in &lead.decisions {
-            let (mark, why) = match &d.verdict {
-                Verdict::Ours(t) => ("ours ", t.join(", ")),
-                Verdict::Trade(t) => ("trade", t.join(", ")),
-                Verdict::Excluded(w) => ("not  ", format!("excluded word: {w}")),
-                Verdict::Other => ("other", String::new()),
-            };
+            let (mark, why) = marked(&d.verdict);
             let why = match (why.is_empty(), d.by_context) {
                 (true, _) => String::new(),
-                (false, false) => format!("  [{why}]"),
-                (false, true) => format!("  [{why}, from the heading it sits under]"),
+                (false, false) => why,
+                (false, true) => format!(
+                    "{}, from the heading it sits under]",
+                    why.trim_end_matches(']')
+                ),
             };
             let _ = writeln!(s, "  {mark}  {}{why}  ({})", d.text, d.page);
             if d.card != d.text {
@@ -92,4 +97,20 @@ pub fn to_text(lead: &Lead, explain: bool) -> String {
         }
     }
     s
+}
+
+/// An item's mark and what decided it (`  [terms]`, or nothing).
+fn marked(verdict: &Verdict) -> (&'static str, String) {
+    let (mark, why) = match verdict {
+        Verdict::Ours(t) => ("ours ", t.join(", ")),
+        Verdict::Trade(t) => ("trade", t.join(", ")),
+        Verdict::Excluded(w) => ("not  ", format!("excluded word: {w}")),
+        Verdict::Other => ("other", String::new()),
+    };
+    let why = if why.is_empty() {
+        why
+    } else {
+        format!("  [{why}]")
+    };
+    (mark, why)
 }

@@ -15,8 +15,9 @@ use url::Url;
 
 use crate::extract::links::PageKind;
 use crate::plan::Plan;
-use crate::reference::{GradingWords, LangData};
+use crate::reference::{GradingWords, LangData, PageWords};
 use crate::store;
+use crate::templates::Catalog;
 pub use grade::{Grade, Lead, SitePage};
 use matcher::Matcher;
 
@@ -37,13 +38,14 @@ pub struct Grader {
 }
 
 impl Grader {
-    /// The grader of a plan with the catalogue's language data and grading words, grading
-    /// in `year` (from the command's clock).
-    pub fn new(plan: Plan, lang: Arc<LangData>, grading: &GradingWords, year: i32) -> Grader {
+    /// The grader of a plan with the catalogue's language data, grading words and page words,
+    /// grading in `year` (from the command's clock).
+    pub fn new(plan: Plan, catalog: &Catalog, year: i32) -> Grader {
+        let lang = Arc::new(catalog.lang.clone());
         let matcher = Matcher::from_plan(&plan);
-        let stamp = stamp(&plan, &lang, grading);
+        let stamp = stamp(&plan, &lang, &catalog.grading, &catalog.page_words);
         Grader {
-            words: words::Words::new(grading, &lang),
+            words: words::Words::new(&catalog.grading, &catalog.page_words, &lang),
             plan,
             matcher,
             lang,
@@ -79,9 +81,9 @@ pub fn pages_from_store(pages: Vec<store::Page>) -> Vec<SitePage> {
 }
 
 /// [`Grader::stamp`]: FNV-1a (64 bits) over what grading reads, in a fixed form.
-fn stamp(plan: &Plan, lang: &LangData, words: &GradingWords) -> String {
+fn stamp(plan: &Plan, lang: &LangData, words: &GradingWords, pages: &PageWords) -> String {
     let text = format!(
-        "{GRADER_VERSION}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+        "{GRADER_VERSION}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
         plan.products,
         plan.related_products,
         plan.industry,
@@ -97,6 +99,7 @@ fn stamp(plan: &Plan, lang: &LangData, words: &GradingWords) -> String {
             .map(|c| (&c.languages, &c.names))
             .collect::<Vec<_>>(),
         words,
+        pages,
     );
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, PatternID, Sta
 use super::gate::Gate;
 use crate::normalize::fold;
 use crate::reference::lang::WordIndex;
-use crate::reference::{GradingWords, LangData};
+use crate::reference::{GradingWords, LangData, PageWords};
 
 /// Folded phrases (` word ` or ` two words `, a space at both ends) and the pairs of bytes
 /// they begin with.
@@ -181,12 +181,39 @@ pub struct Words {
     pub(crate) types: WordIndex,
     /// The words that label phone and fax numbers.
     pub(crate) phone_labels: crate::extract::contacts::Labels,
+    /// Parts and accessories, folded (`ladder mat`, `fan remote`).
+    pub(crate) accessory: HashSet<String>,
+    /// "For", folded (`bag for ladders`).
+    pub(crate) accessory_for: HashSet<String>,
+    /// Menu entries that are not product categories: the site's service pages (about,
+    /// contact, legal, privacy, login, cart, jobs) and `menu_skip` (home, news, offers).
+    pub(crate) menu_skip: WordList,
+}
+
+impl Words {
+    /// Whether `folded` (a folded text) begins with one of `set`'s phrases (of up to three
+    /// words).
+    pub(crate) fn begins_with(set: &HashSet<String>, folded: &str) -> bool {
+        let words: Vec<&str> = folded.split_whitespace().take(3).collect();
+        (1..=words.len()).any(|n| set.contains(&words[..n].join(" ")))
+    }
 }
 
 impl Words {
     /// The lists of `words`, with the customer-type words of `lang` (and the `contractor`
     /// and `end_user` words of `words`).
-    pub fn new(words: &GradingWords, lang: &LangData) -> Words {
+    pub fn new(words: &GradingWords, pages: &PageWords, lang: &LangData) -> Words {
+        let service: Vec<String> = [
+            &pages.about,
+            &pages.contact,
+            &pages.legal,
+            &pages.privacy,
+            &pages.skip,
+        ]
+        .into_iter()
+        .flat_map(|l| l.values().flatten().cloned())
+        .chain(words.menu_skip.iter().cloned())
+        .collect();
         Words {
             not_a_company: WordList::new(&words.not_a_company),
             listing_and_not_a_company: WordLists::new(&[&words.listing, &words.not_a_company]),
@@ -197,6 +224,9 @@ impl Words {
             other_party_phrases: WordList::new(&words.other_party_phrases),
             types: super::facts::type_index(words, lang),
             phone_labels: crate::extract::contacts::Labels::new(words),
+            accessory: folded_set(&words.accessory),
+            accessory_for: folded_set(&words.accessory_for),
+            menu_skip: WordList::new(&service),
         }
     }
 }
@@ -219,6 +249,7 @@ mod tests {
         assert_eq!(phrases.first_in(&["Hosted", "Lampen"]), None);
         let w = Words::new(
             &GradingWords::builtin(),
+            &PageWords::builtin(),
             &crate::templates::Catalog::builtin().unwrap().lang,
         );
         assert!(w.legal_forms.contains("s a r l") && w.legal_forms.contains("gmbh co kg"));

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Deserialize;
 use url::Url;
@@ -77,7 +76,7 @@ pub fn pages_in(root: &std::path::Path, host: &str) -> Vec<SitePage> {
 fn grader(name: &str, catalog: &Catalog) -> Grader {
     let path = fixture(&format!("plans/{name}.yaml"));
     let plan = plan::load(Path::new(&path), &catalog.lang).expect("grading plan is valid");
-    Grader::new(plan, Arc::new(catalog.lang.clone()), &catalog.grading, 2026)
+    Grader::new(plan, catalog, 2026)
 }
 
 #[test]

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -64,7 +63,7 @@ pub fn graders(dir: &Path, labels: &[Label]) -> BTreeMap<String, Grader> {
             let path = dir.join(format!("{}.yaml", l.plan));
             let plan = plan::load(&path, &catalog.lang)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            Grader::new(plan, Arc::new(catalog.lang.clone()), &catalog.grading, 2026)
+            Grader::new(plan, &catalog, 2026)
         });
     }
     out
