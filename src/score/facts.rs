@@ -95,25 +95,68 @@ const MAX_LABEL_WORDS: usize = 6;
 /// (`Hosting`), at most: up to and including the first that holds a legal name.
 const UNDER_OTHER_PARTY: usize = 4;
 
-/// The registered name: a line of the legal notice or footer ending in a legal form
-/// ("Lampen Import GmbH"), else the site's name, else the title's first part.
+/// Legal names read before the first that resembles the domain is taken as it is.
+const MAX_LEGAL_NAMES: usize = 20;
+
+/// The registered name: a line of the legal notice, footer, contact or about page ending in
+/// a legal form ("Lampen Import GmbH"), else the site's name, else a part of the title.
+///
+/// Of several legal names the first that resembles the domain wins (`IOSAFE, INC.` on
+/// iosafe.com, not `BUT NOT LIMITED` of the terms before it), else the first; of the names
+/// without a legal form, the site's name or the title's part that resembles the domain
+/// (`… | Limoges Jewelry` on limogesjewelry.com), else the site's name, else the title's
+/// first part.
 ///
 /// Lines that name another party (the web host, designer, data-protection officer: the
 /// `other_party_*` words of `grading-words.yaml`) are passed over, and in the legal notice
 /// also the lines under such a heading.
 pub fn company_name(
+    domain: &str,
     legal_text: &str,
-    chrome_text: &str,
+    signed_text: &str,
     site_name: Option<&str>,
     title: &str,
     words: &Words,
 ) -> Option<String> {
-    for (text, headings) in [(legal_text, true), (chrome_text, false)] {
+    let legal = legal_names(legal_text, signed_text, words);
+    if let Some(name) = legal
+        .iter()
+        .find(|n| resembles(n, domain, words))
+        .or(legal.first())
+    {
+        return Some(name.clone());
+    }
+    let site_name = site_name.filter(|n| !n.is_empty());
+    let parts: Vec<&str> = title
+        .split(['|', '–', '—', ':', '·'])
+        .chain(title.split(" - "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Some(n) = site_name
+        .into_iter()
+        .chain(parts.iter().copied())
+        .find(|n| resembles(n, domain, words))
+    {
+        return Some(n.to_string());
+    }
+    site_name.or(parts.first().copied()).map(str::to_string)
+}
+
+/// The legal names of the legal notice, then of the other texts, in order (at most
+/// [`MAX_LEGAL_NAMES`]).
+fn legal_names(legal_text: &str, signed_text: &str, words: &Words) -> Vec<String> {
+    let mut out = Vec::new();
+    for (text, headings) in [(legal_text, true), (signed_text, false)] {
         let mut under_other_party = 0;
         for line in text.lines() {
+            if out.len() >= MAX_LEGAL_NAMES {
+                return out;
+            }
+            let parts = parts(line, words);
             if under_other_party > 0 {
                 under_other_party -= 1;
-                if line.split(PARTS).any(|p| legal_name(p, words).is_some()) {
+                if parts.iter().any(|p| legal_name(p, words).is_some()) {
                     under_other_party = 0;
                 }
                 continue;
@@ -122,28 +165,53 @@ pub fn company_name(
                 under_other_party = UNDER_OTHER_PARTY;
                 continue;
             }
-            for part in line.split(PARTS) {
-                if let Some(name) = publisher_name(part, words) {
-                    return Some(name);
-                }
-            }
+            out.extend(parts.iter().filter_map(|p| publisher_name(p, words)));
         }
     }
-    if let Some(n) = site_name.filter(|n| !n.is_empty()) {
-        return Some(n.to_string());
+    out
+}
+
+/// A line cut at [`PARTS`], but a part that begins with a legal form stays with the name
+/// before it (`ioSafe, Inc.`, `Ventoinhas Norte, Lda.`, `Caltron Industries, Inc. will …`).
+fn parts<'a>(line: &'a str, words: &Words) -> Vec<std::borrow::Cow<'a, str>> {
+    let mut out: Vec<std::borrow::Cow<'a, str>> = Vec::new();
+    for part in line.split(PARTS) {
+        let folded = fold(part);
+        let first: Vec<&str> = folded.split_whitespace().take(3).collect();
+        let joins = (1..=first.len()).any(|n| words.legal_forms.contains(&first[..n].join(" ")));
+        match out.last_mut() {
+            Some(last) if joins => {
+                *last = std::borrow::Cow::Owned(format!("{last},{part}"));
+            }
+            _ => out.push(std::borrow::Cow::Borrowed(part)),
+        }
     }
-    let first = title
-        .split([' ', '|', '–', '—', '-', ':'])
-        .collect::<Vec<_>>()
-        .join(" ");
-    let first = title
-        .split(['|', '–', '—', ':'])
+    out
+}
+
+/// Whether a name resembles the domain: one of its words of four letters or more (not a
+/// legal form) is in the domain's name, or its words written together are
+/// (`Caltron Industries, Inc.` on caltronind.com, `Limoges Jewelry` on limogesjewelry.com).
+fn resembles(name: &str, domain: &str, words: &Words) -> bool {
+    let label = domain
+        .trim_start_matches("www.")
+        .split('.')
         .next()
-        .map(str::trim)
-        .unwrap_or(&first)
-        .trim()
-        .to_string();
-    (!first.is_empty()).then_some(first)
+        .unwrap_or_default()
+        .replace('-', "");
+    if label.len() < 3 {
+        return false;
+    }
+    let folded = fold(name);
+    let own: Vec<&str> = folded
+        .split_whitespace()
+        .filter(|w| !words.legal_forms.contains(*w))
+        .collect();
+    let joined = own.concat();
+    (joined.len() >= 3 && (label.contains(&joined) || joined.contains(&label)))
+        || own
+            .iter()
+            .any(|w| w.chars().count() >= 4 && label.contains(*w))
 }
 
 /// A part of a line split at its first colon, when what comes before can be a label:
@@ -200,23 +268,38 @@ pub(crate) fn legal_name_in(
     part: &str,
     legal_forms: &std::collections::HashSet<String>,
 ) -> Option<String> {
-    let text = part.trim().trim_start_matches(['©', '(', ')']).trim();
-    let text = text
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '©' || c == ' ' || c == '-')
-        .trim();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() < 2 || words.len() > 12 {
+    let words: Vec<&str> = part
+        .split_whitespace()
+        .skip_while(|w| copyright_word(w))
+        .collect();
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_start_matches(['©', '(', ')']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
         return None;
     }
-    for end in (1..words.len()).rev() {
+    // A short line is read from its end (the name is all of it up to the last legal form);
+    // a sentence only at its start.
+    let ends: Vec<usize> = if words.len() <= MAX_NAME_WORDS {
+        (1..words.len()).rev().collect()
+    } else {
+        (1..SENTENCE_NAME_WORDS).collect()
+    };
+    for end in ends {
         // A name ends on a word, not on a dash (`Adeyemi Lighting Ltd – Lagos`).
         if !words[end].chars().any(char::is_alphanumeric) {
             continue;
         }
         // The last 1–4 words may be the legal form.
         for form_len in 1..=4.min(end) {
-            let form: String = fold(&words[end + 1 - form_len..=end].join(" "));
-            if legal_forms.contains(&form) && end + 1 - form_len >= 1 {
+            let written = &words[end + 1 - form_len..=end];
+            let form: String = fold(&written.join(" "));
+            if legal_forms.contains(&form)
+                && !plain_word(written)
+                && !(all_small(&words[..end + 1 - form_len]) && all_small(written))
+            {
                 let name = words[..=end].join(" ");
                 let name = name.trim_end_matches([',', '.', ';', ':']).to_string();
                 return Some(name);
@@ -224,6 +307,37 @@ pub(crate) fn legal_name_in(
         }
     }
     None
+}
+
+/// Words a line may have for its whole to be a name; a longer line is a sentence.
+const MAX_NAME_WORDS: usize = 12;
+/// In a sentence the legal form is among the first words (`Caltron Industries, Inc. will
+/// require …`).
+const SENTENCE_NAME_WORDS: usize = 6;
+
+/// A word of a copyright line before the name: `©`, `(c)`, `Copyright`, a year, `2002-2016`.
+fn copyright_word(w: &str) -> bool {
+    w == "©"
+        || w.eq_ignore_ascii_case("(c)")
+        || w.eq_ignore_ascii_case("copyright")
+        || w.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '–' | '©' | ',' | '.'))
+}
+
+/// Words written all in small letters (`but not limited`): in a name, at least the name or
+/// its legal form has a capital.
+fn all_small(words: &[&str]) -> bool {
+    words
+        .iter()
+        .flat_map(|w| w.chars())
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_lowercase)
+}
+
+/// A legal form of two letters written small and without dots is a word (`ab`, `as`, `se`
+/// in a sentence), not `AB`, `AS`, `SE`.
+fn plain_word(written: &[&str]) -> bool {
+    matches!(written, [w] if w.chars().count() <= 2 && w.chars().all(char::is_lowercase))
 }
 
 /// Top-level domains that are country codes in form only (used worldwide).
@@ -430,6 +544,7 @@ mod tests {
         );
         assert_eq!(
             company_name(
+                "",
                 "Angaben gemäß § 5 TMG\nLampen Import GmbH\nHamburg",
                 "",
                 None,
@@ -440,11 +555,11 @@ mod tests {
             Some("Lampen Import GmbH")
         );
         assert_eq!(
-            company_name("", "", Some("Svet Opt"), "x", &words()).as_deref(),
+            company_name("", "", "", Some("Svet Opt"), "x", &words()).as_deref(),
             Some("Svet Opt")
         );
         assert_eq!(
-            company_name("", "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
+            company_name("", "", "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
             Some("Éclairage Pro")
         );
     }
@@ -458,19 +573,19 @@ mod tests {
             Siège social : 27 rue de l'Industrie, 69200 Vénissieux\n\
             Hébergeur : Exemple Hébergement SAS, Paris";
         assert_eq!(
-            company_name(mentions, "", None, "x", &words()).as_deref(),
+            company_name("", mentions, "", None, "x", &words()).as_deref(),
             Some("Éclairage Pro SARL")
         );
         let host_only = "Éditeur : Éclairage Pro\nHébergeur : OVH SAS, 2 rue Kellermann";
         assert_eq!(
-            company_name(host_only, "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
+            company_name("", host_only, "", None, "Éclairage Pro – Accueil", &words()).as_deref(),
             Some("Éclairage Pro")
         );
         // The host under a heading of its own, in the lines that follow it.
         let heading = "Directeur de la publication : Michel Girard\nHébergement du site\n\
             OVH SAS\n2 rue Kellermann\n59100 Roubaix";
         assert_eq!(
-            company_name(heading, "", None, "", &words()).as_deref(),
+            company_name("", heading, "", None, "", &words()).as_deref(),
             None
         );
 
@@ -478,18 +593,19 @@ mod tests {
         let impressum = "Angaben gemäß § 5 TMG\nMax Mustermann Lichttechnik\n\
             Hosting: Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen";
         assert_eq!(
-            company_name(impressum, "", Some("Mustermann Licht"), "", &words()).as_deref(),
+            company_name("", impressum, "", Some("Mustermann Licht"), "", &words()).as_deref(),
             Some("Mustermann Licht")
         );
         let impressum = "Impressum\nHosting\nHetzner Online GmbH\nIndustriestr. 25\n\
             Datenschutzbeauftragter:\nDatenschutz Nord GmbH\nVerantwortlich:\nLampen Import GmbH";
         assert_eq!(
-            company_name(impressum, "", None, "", &words()).as_deref(),
+            company_name("", impressum, "", None, "", &words()).as_deref(),
             Some("Lampen Import GmbH")
         );
         // Footers: the line up to `Hosted by`, `Webdesign: …` as its own part.
         assert_eq!(
             company_name(
+                "",
                 "",
                 "© 2024 Lampen Import GmbH – Webdesign by Agentur Blau GmbH",
                 None,
@@ -502,6 +618,7 @@ mod tests {
         assert_eq!(
             company_name(
                 "",
+                "",
                 "Webdesign: Agentur Blau GmbH | © Lampen Import GmbH",
                 None,
                 "",
@@ -513,6 +630,7 @@ mod tests {
         // Such a word in a name, without a colon, is part of the name.
         assert_eq!(
             company_name(
+                "",
                 "Conception Lumière SARL\n12 rue Lafayette",
                 "",
                 None,
@@ -524,6 +642,7 @@ mod tests {
         );
         assert_eq!(
             company_name(
+                "",
                 "Titular: Iluminación Levante S.L., CIF B96123456",
                 "",
                 None,

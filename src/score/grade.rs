@@ -176,6 +176,9 @@ struct SiteText {
     address: String,
     /// Every page's header and footer.
     chrome: String,
+    /// Every page's header and footer, then the contact and about-us pages: where a company
+    /// names itself when it has no legal notice.
+    signed: String,
     /// The pages' titles and addresses as words (a blog calls itself one there).
     titles: String,
 }
@@ -227,6 +230,13 @@ impl SiteText {
             s.titles.push(' ');
         }
         s.titles = format!(" {} ", fold(&s.titles));
+        s.signed = s.chrome.clone();
+        for (p, t) in read.each() {
+            if matches!(p.kind, PageKind::Contact | PageKind::About) {
+                s.signed.push('\n');
+                s.signed.push_str(&t.main_text);
+            }
+        }
         s
     }
 }
@@ -569,7 +579,16 @@ pub fn grade_site(grader: &Grader, domain: &str, pages: &[SitePage]) -> Lead {
     let home = read.home();
     let head_title = home.map(|(_, t)| t.title.as_str()).unwrap_or_default();
     let site_name = home.and_then(|(_, t)| t.site_name.as_deref());
-    let own_name = || facts::company_name(&text.legal, &text.chrome, site_name, head_title, words);
+    let own_name = || {
+        facts::company_name(
+            domain,
+            &text.legal,
+            &text.signed,
+            site_name,
+            head_title,
+            words,
+        )
+    };
     let company = if grade == Grade::D {
         d_company(&reach.contacts, &text.legal, &text.all, words).or_else(own_name)
     } else {
@@ -775,7 +794,7 @@ fn decades(text: &str, this_year: i32, lists: &Words) -> bool {
 
 /// The company a listing is about: the name next to its e-mail, or a legal name on the page.
 fn d_company(contacts: &Contacts, legal: &str, text: &str, words: &Words) -> Option<String> {
-    facts::company_name(legal, text, None, "", words)
+    facts::company_name("", legal, text, None, "", words)
         .filter(|n| n.split_whitespace().count() <= 8)
         .or_else(|| {
             contacts
